@@ -1,0 +1,88 @@
+"""Step 2: two layers of one neuron each (chapter 2).
+
+Forward pass, with a^0 = x::
+
+    z^1 = w^1 a^0 + b^1,   a^1 = g^1(z^1)
+    z^2 = w^2 a^1 + b^2,   a^2 = g^2(z^2)
+
+Backward pass: delta^2 as for one neuron, then one step back by the chain
+rule, dz^2/dz^1 = w^2 g'(z^1)::
+
+    delta^2 = C'(a^2) g'(z^2)
+    delta^1 = delta^2 w^2 g'(z^1)
+    dC/dw^l = delta^l a^{l-1},   dC/db^l = delta^l
+"""
+
+from __future__ import annotations
+
+from . import _checks
+from .costs import get_cost
+from .single_neuron import scalar_activation
+
+__all__ = ["C", "forward", "gradients"]
+
+
+def _activations(g):
+    if isinstance(g, list | tuple):
+        if len(g) != 2:
+            raise ValueError(f"two layers need 2 activations (g^1, g^2), got {len(g)}")
+        return scalar_activation(g[0]), scalar_activation(g[1])
+    g = scalar_activation(g)
+    return g, g
+
+
+def forward(w1, b1, w2, b2, x, g="sigmoid"):
+    """Forward pass through two single-neuron layers.
+
+    Parameters
+    ----------
+    w1, b1, w2, b2 : float
+        Weights and biases of layer 1 and layer 2.
+    x : float
+        The input, a^0.
+    g : str, Activation, or pair of them
+        One activation for both layers, or (g^1, g^2).
+
+    Returns
+    -------
+    z1, a1, z2, a2 : float
+        Weighted inputs and activations; a2 is the output.
+    """
+    (w1, w2), (b1, b2), x = _checks.scalar_layers([w1, w2], [b1, b2], x)
+    g1, g2 = _activations(g)
+    z1 = w1 * x + b1
+    a1 = g1(z1)
+    z2 = w2 * a1 + b2
+    a2 = g2(z2)
+    return z1, a1, z2, a2
+
+
+def C(w1, b1, w2, b2, x, y, g="sigmoid", cost="quadratic"):
+    """The cost C(a^2) of the two-layer network on one sample (x, y)."""
+    *_, a2 = forward(w1, b1, w2, b2, x, g)
+    return get_cost(cost).C(a2, _checks.as_scalar("y", y))
+
+
+def gradients(w1, b1, w2, b2, x, y, g="sigmoid", cost="quadratic"):
+    """Partial derivatives of C with respect to w^1, b^1, w^2, b^2.
+
+    Equations (chapter 2)::
+
+        delta^2 = C'(a^2) g'(z^2)
+        delta^1 = delta^2 w^2 g'(z^1)
+        dC/dw^2 = delta^2 a^1,   dC/db^2 = delta^2
+        dC/dw^1 = delta^1 x,     dC/db^1 = delta^1
+
+    Returns
+    -------
+    dw1, db1, dw2, db2 : float
+        In the order of the parameters.
+    """
+    g1, g2 = _activations(g)
+    cost = get_cost(cost)
+    z1, a1, z2, a2 = forward(w1, b1, w2, b2, x, (g1, g2))
+    y = _checks.as_scalar("y", y)
+    cost.check_targets(y)
+    delta2 = cost.grad(a2, y) * g2.prime(z2, a2)
+    delta1 = delta2 * w2 * g1.prime(z1, a1)
+    return delta1 * x, delta1, delta2 * a1, delta2
