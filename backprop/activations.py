@@ -69,17 +69,28 @@ class Activation:
 
 
 def _sigmoid(z):
-    # 1 / (1 + e^{-z}) written with e^{-|z|} <= 1 so exp never overflows,
-    # even for |z| ~ 1e4 (and the result is exact to rounding on both sides).
-    e = np.exp(-np.abs(z))
-    s = 1 / (1 + e)
-    return np.where(z >= 0, s, e * s)
+    # g(z) = 1 / (1 + e^{-z}), computed in place in one new array: four
+    # passes, no temporaries, within 3 ulp of the exact value. Below
+    # z = -709 (float64) or -88 (float32), where the exact g is subnormal,
+    # e^{-z} overflows to inf and g = 1/inf = 0; that warning is silenced.
+    z = np.asarray(z)
+    a = np.negative(z, out=np.empty(z.shape, np.result_type(z, 0.0)))
+    with np.errstate(over="ignore"):
+        np.exp(a, out=a)  # e^{-z}
+    a += 1  # 1 + e^{-z}
+    return np.divide(1, a, out=a)  # 1 / (1 + e^{-z})
+
+
+def _sigmoid_prime(z, a):
+    d = 1 - a  # g'(z) = a (1 - a), with one temporary
+    d *= a
+    return d
 
 
 sigmoid = Activation(
     name="sigmoid",
     g=_sigmoid,
-    prime=lambda z, a: a * (1 - a),
+    prime=_sigmoid_prime,
 )
 """The logistic sigmoid g(z) = 1 / (1 + e^{-z}), with g'(z) = g(z)(1 - g(z))."""
 
@@ -132,7 +143,7 @@ sample); see chapter 7.
 """
 
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (sigmoid, tanh, relu, softmax)}
-"""Activations by name: ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"softmax"``."""
+"""The activations by name (``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"softmax"``)."""
 
 
 def get_activation(g: str | Activation) -> Activation:

@@ -150,8 +150,8 @@ class CategoricalCrossEntropy(Cost):
 COSTS: dict[str, Cost] = {
     c.name: c for c in (Quadratic(), CrossEntropy(), CategoricalCrossEntropy())
 }
-"""Costs by name: ``"quadratic"``, ``"cross_entropy"``,
-``"categorical_cross_entropy"``."""
+"""The costs by name (``"quadratic"``, ``"cross_entropy"``,
+``"categorical_cross_entropy"``)."""
 
 
 def get_cost(cost: str | Cost) -> Cost:

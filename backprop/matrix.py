@@ -21,7 +21,7 @@ from . import _checks
 from .activations import per_layer
 from .costs import get_cost
 
-__all__ = ["C", "forward", "gradients"]
+__all__ = ["C", "deltas", "forward", "gradients", "propagate"]
 
 
 def propagate(W, b, A0, gs):

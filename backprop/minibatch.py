@@ -17,6 +17,8 @@ means of the per-sample gradients::
 
 from __future__ import annotations
 
+import numpy as np
+
 from . import _checks
 from .activations import per_layer
 from .costs import get_cost
@@ -89,16 +91,30 @@ def gradients(W, b, X, Y, g="sigmoid", cost="quadratic"):
     return gradients_unchecked(W, b, X, Y, gs, cost)
 
 
-def gradients_unchecked(W, b, X, Y, gs, cost):
+def gradients_unchecked(W, b, X, Y, gs, cost, *, scale=1.0, out=None):
     """:func:`gradients` for inputs that were already checked.
 
     ``gs`` is the list of L :class:`~backprop.activations.Activation`
     objects and ``cost`` a :class:`~backprop.costs.Cost`. The training loop
-    checks its inputs once and then calls this for every minibatch.
+    checks its inputs once and then calls this for every minibatch, with
+    ``scale = -eta`` and ``out = (dW, db)``, arrays shaped like W and b that
+    it reuses, so that a step allocates no parameter-sized arrays. It
+    computes, for c = scale / m::
+
+        dW^l = (c Delta^l) (A^{l-1})^T = scale dC/dW^l
+        db^l = sum_j (c Delta^l)[:, j]  = scale dC/db^l
+
+    The factor c is applied to Delta^l (n_l x m), the smaller operand, not
+    to the product (n_l x n_{l-1}). Returns (dW, db), new arrays unless
+    ``out`` is given.
     """
-    m = X.shape[1]
     Z, A = propagate(W, b, X, gs)
-    Delta = deltas(W, Z, A, Y, gs, cost)
-    dW = [D @ A_prev.T / m for D, A_prev in zip(Delta, A[:-1], strict=True)]
-    db = [D.mean(axis=1, keepdims=True) for D in Delta]
+    Delta = deltas(W, Z, A, Y, gs, cost)  # new arrays, ours to scale
+    c = float(scale) / X.shape[1]  # a Python float: float32 stays float32
+    L = len(W)
+    dW, db = out if out is not None else ([None] * L, [None] * L)
+    for l, (D, A_prev) in enumerate(zip(Delta, A[:-1], strict=True)):
+        D *= c
+        dW[l] = np.matmul(D, A_prev.T, out=dW[l])  # (n_l, m) @ (m, n_{l-1})
+        db[l] = np.sum(D, axis=1, keepdims=True, out=db[l])  # (n_l, 1)
     return dW, db

@@ -67,6 +67,22 @@ def init_params(sizes: Sequence[int], seed=0, dtype=np.float64):
     return W, b
 
 
+def _step(W, b, X, Y, gs, cost, eta, dW, db):
+    """One minibatch step, in place: the update of :func:`sgd`.
+
+    ``dW`` and ``db`` are arrays shaped like W and b that the caller reuses
+    from step to step. They receive -eta dC/dW^l and -eta dC/db^l (see
+    :func:`backprop.minibatch.gradients_unchecked`), so the update is one
+    addition per parameter, with no temporary array::
+
+        W^l := W^l - eta dC/dW^l,    b^l := b^l - eta dC/db^l
+    """
+    gradients_unchecked(W, b, X, Y, gs, cost, scale=-eta, out=(dW, db))
+    for Wl, bl, dWl, dbl in zip(W, b, dW, db, strict=True):
+        Wl += dWl  # dWl = -eta dC/dW^l
+        bl += dbl  # dbl = -eta dC/db^l
+
+
 def sgd(
     W,
     b,
@@ -140,6 +156,8 @@ def sgd(
     rng = np.random.default_rng(seed)
     W = [Wl.copy() for Wl in W]  # the caller's arrays are never modified
     b = [bl.copy() for bl in b]
+    dW = [np.empty_like(Wl) for Wl in W]  # reused by every step
+    db = [np.empty_like(bl) for bl in b]
 
     def mean_cost():
         _, A = propagate(W, b, X, gs)
@@ -155,12 +173,7 @@ def sgd(
                     Xb, Yb = X[:, cols], Y[:, cols]
                 else:
                     Xb, Yb = X, Y
-                dW, db = gradients_unchecked(W, b, Xb, Yb, gs, cost)
-                for Wl, bl, dWl, dbl in zip(W, b, dW, db, strict=True):
-                    dWl *= eta  # in place: dW is ours, no new temporary
-                    Wl -= dWl  # W^l := W^l - eta dC/dW^l
-                    dbl *= eta
-                    bl -= dbl  # b^l := b^l - eta dC/db^l
+                _step(W, b, Xb, Yb, gs, cost, eta, dW, db)
             costs.append(mean_cost())
             if not np.isfinite(costs[-1]):
                 raise DivergenceError(

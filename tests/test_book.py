@@ -1,0 +1,259 @@
+"""Checks of the book's sources that nbval and the Sphinx build do not make.
+
+nbval (run by plain ``python -m pytest``) re-executes each notebook and
+compares outputs, but it silently passes a code cell that was never executed
+and knows nothing about the table of contents or the macros; these tests
+cover that. Refresh the notebooks with ``python .ci/execute_notebooks.py``.
+"""
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
+
+from backprop_book import (  # noqa: E402
+    BOOK_DIR,
+    MACRO_CELL_TAG,
+    macro_cell_source,
+    notebook_paths,
+)
+
+NOTEBOOKS = notebook_paths()
+NB_IDS = [p.relative_to(BOOK_DIR).as_posix() for p in NOTEBOOKS]
+
+# Each step chapter shows the package module that implements it.
+STEP_MODULES = {
+    "01_single_neuron": {"single_neuron"},
+    "02_two_layers": {"two_layer"},
+    "03_l_layers": {"l_layer"},
+    "04_many_neurons": {"matrix"},
+    "05_backprop_and_gd": {"matrix", "train"},
+    "06_minibatches": {"minibatch"},
+}
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+
+
+def output_texts(nb):
+    """Yield (cell index, text) for every text/plain or stream output."""
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream":
+                yield index, output.text
+            elif "data" in output:
+                yield index, output.data.get("text/plain", "")
+
+
+def toc_files():
+    """Return the files named in _toc.yml, as paths relative to the root."""
+    toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    found = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in toc.items() if k != "root"})
+    return found
+
+
+def resolve_toc_entry(entry):
+    """Return the existing source file of a toc entry, or None."""
+    matches = [
+        REPO_ROOT / f"{entry}{suffix}"
+        for suffix in ("", ".md", ".ipynb")
+        if (REPO_ROOT / f"{entry}{suffix}").is_file()
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+def book_chapter_files():
+    """Return every page source in book/ (names starting with _ are not pages)."""
+    markdown = [
+        p
+        for p in BOOK_DIR.rglob("*.md")
+        if not any(part[0] in "._" for part in p.relative_to(BOOK_DIR).parts)
+    ]
+    return sorted([*NOTEBOOKS, *markdown])
+
+
+def parse_newcommands(text):
+    """Return {name: (number of arguments, body)} for each \\newcommand."""
+    macros = {}
+    pattern = re.compile(r"\\newcommand\{\\([A-Za-z]+)\}(?:\[(\d)\])?\{")
+    for match in pattern.finditer(text):
+        depth, start = 1, match.end()
+        end = start
+        while depth:
+            char = text[end]
+            if char == "\\":
+                end += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            end += 1
+        macros[match.group(1)] = (int(match.group(2) or 0), text[start : end - 1])
+    return macros
+
+
+def config_macros():
+    config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    macros = config["sphinx"]["config"]["mathjax3_config"]["tex"]["macros"]
+    return {
+        name: (value[1], value[0]) if isinstance(value, list) else (0, value)
+        for name, value in macros.items()
+    }
+
+
+def imported_backprop_modules(source):
+    """Return the names X imported as backprop.X (or from backprop) in code."""
+    # IPython magics and shell escapes are not Python; drop them before parsing.
+    lines = [
+        "" if line.lstrip().startswith(("%", "!")) else line
+        for line in source.splitlines()
+    ]
+    names = set()
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "backprop" and len(parts) > 1:
+                    names.add(parts[1])
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            parts = node.module.split(".")
+            if parts[0] == "backprop":
+                if len(parts) > 1:
+                    names.add(parts[1])
+                else:
+                    names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_book_has_notebooks():
+    assert NOTEBOOKS, f"no notebooks found in {BOOK_DIR}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
+def test_every_code_cell_was_executed_in_order(path):
+    counts = [cell.execution_count for cell in code_cells(read(path))]
+    assert None not in counts, (
+        f"{path.name}: code cells without output were never executed "
+        f"(execution counts {counts}); run python .ci/execute_notebooks.py"
+    )
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: execution counts {counts} are not 1, 2, ...: the stored "
+        "outputs do not come from one top-to-bottom run; run "
+        "python .ci/execute_notebooks.py"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
+def test_no_error_outputs(path):
+    errors = [
+        (index, output.get("ename"))
+        for index, cell in enumerate(read(path).cells)
+        for output in cell.get("outputs", [])
+        if output.output_type == "error"
+    ]
+    assert errors == [], f"{path.name}: error outputs in cells {errors}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
+def test_no_object_reprs_in_outputs(path):
+    # e.g. "[<matplotlib.lines.Line2D at 0x7f...>]" from a plot call left as
+    # the cell's last expression: end such cells with plt.show().
+    leaks = [
+        (index, text.strip()[:80])
+        for index, text in output_texts(read(path))
+        if " at 0x" in text or "[<matplotlib." in text
+    ]
+    assert leaks == [], f"{path.name}: object reprs in outputs {leaks}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
+def test_first_cell_is_the_canonical_macro_cell(path):
+    first = read(path).cells[0]
+    assert first.cell_type == "markdown", f"{path.name}: first cell is not markdown"
+    assert MACRO_CELL_TAG in first.metadata.get("tags", []), (
+        f"{path.name}: first cell is not tagged {MACRO_CELL_TAG}"
+    )
+    assert first.source == macro_cell_source(), (
+        f"{path.name}: first cell differs from book/_macros.md; "
+        "run python .ci/execute_notebooks.py"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
+def test_metadata_is_normalized(path):
+    nb = read(path)
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+    assert "version" not in nb.metadata.get("language_info", {})
+    timed = [i for i, c in enumerate(nb.cells) if "execution" in c.metadata]
+    assert timed == [], f"{path.name}: timing metadata in cells {timed}"
+
+
+def test_macro_cell_matches_config_macros():
+    in_cell = parse_newcommands(macro_cell_source())
+    assert set(in_cell) == {"pd", "mat"}
+    assert in_cell == config_macros()
+
+
+def test_macro_parser_reads_nested_braces():
+    text = r"\newcommand{\f}[1]{\frac{#1}{\{2\}}}\newcommand{\g}{x}"
+    assert parse_newcommands(text) == {"f": (1, r"\frac{#1}{\{2\}}"), "g": (0, "x")}
+
+
+def test_every_toc_entry_exists():
+    missing = [entry for entry in toc_files() if resolve_toc_entry(entry) is None]
+    assert missing == [], f"_toc.yml entries without exactly one source: {missing}"
+
+
+def test_every_chapter_is_in_the_toc():
+    listed = {resolve_toc_entry(entry) for entry in toc_files()}
+    unlisted = [
+        p.relative_to(REPO_ROOT).as_posix()
+        for p in book_chapter_files()
+        if p not in listed
+    ]
+    assert unlisted == [], f"pages in book/ missing from _toc.yml: {unlisted}"
+
+
+@pytest.mark.parametrize("stem", sorted(STEP_MODULES))
+def test_step_chapter_imports_its_module(stem):
+    path = BOOK_DIR / f"{stem}.ipynb"
+    imported = set()
+    for cell in code_cells(read(path)):
+        imported |= imported_backprop_modules(cell.source)
+    expected = STEP_MODULES[stem]
+    assert imported & expected, (
+        f"{path.name} imports backprop modules {sorted(imported)}, "
+        f"none of {sorted(expected)}"
+    )
+
+
+def test_import_detection():
+    source = (
+        "%matplotlib inline\n"
+        "import backprop.matrix as bm\n"
+        "from backprop import (l_layer,)\n"
+        "import numpy"
+    )
+    assert imported_backprop_modules(source) == {"matrix", "l_layer"}
