@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .activations import per_layer
+
 
 def _dtype_name(x):
     return np.asarray(x).dtype.name
@@ -186,3 +188,20 @@ def _data(name, A, dtype):
         )
     check_finite(name, A)
     return A
+
+
+def activations_for(W, g):
+    """Resolve ``g`` into one activation per layer of the checked network W.
+
+    See :func:`backprop.activations.per_layer`; in addition, a softmax output
+    needs at least two neurons (with one, a^L = 1 whatever z^L, and every
+    gradient would silently be zero).
+    """
+    gs = per_layer(g, len(W))
+    if not gs[-1].elementwise and W[-1].shape[0] < 2:
+        raise ValueError(
+            f"layer {len(W)}: a {gs[-1].name} output needs n_L >= 2 neurons, "
+            f"but W^{len(W)} has shape {W[-1].shape}; for one output use "
+            "'sigmoid' with cost 'cross_entropy'"
+        )
+    return gs

@@ -113,8 +113,10 @@ g is not differentiable at z = 0 (the kink); we use g'(0) = 0 there.
 
 
 def _softmax(z):
-    # Shift by the column maximum: exp never overflows, the result is the same.
-    e = np.exp(z - z.max(axis=0, keepdims=True))
+    # Shift by the column maximum: exp never overflows, the result is the
+    # same. Entries far below the maximum underflow to 0, correctly rounded.
+    with np.errstate(under="ignore"):
+        e = np.exp(z - z.max(axis=0, keepdims=True))
     return e / e.sum(axis=0, keepdims=True)
 
 

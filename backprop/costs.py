@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import Activation
+from .activations import Activation, sigmoid, softmax
 
 __all__ = [
     "COSTS",
@@ -107,7 +107,7 @@ class CrossEntropy(Cost):
             )
 
     def delta(self, z, a, y, g):
-        if g.name == "sigmoid":
+        if g is sigmoid:
             return a - y  # sigma'(z) = a(1 - a) cancels grad C's denominator
         return super().delta(z, a, y, g)
 
@@ -142,7 +142,7 @@ class CategoricalCrossEntropy(Cost):
             )
 
     def delta(self, z, a, y, g):
-        if g.name == "softmax":
+        if g is softmax:
             return a - y  # J^T (-y/a) = a * (1^T y) - y = a - y for one-hot y
         return super().delta(z, a, y, g)
 

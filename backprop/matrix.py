@@ -18,7 +18,6 @@ Backward pass, from the multivariate chain rule::
 from __future__ import annotations
 
 from . import _checks
-from .activations import per_layer
 from .costs import get_cost
 
 __all__ = ["C", "deltas", "forward", "gradients", "propagate"]
@@ -83,14 +82,16 @@ def forward(W, b, x, g="sigmoid"):
         ``a[l]`` is a^l, shape (n_l, 1); ``a[0]`` is x.
     """
     W, b, x, _ = _checks.network(W, b, x, one_sample=True)
-    return propagate(W, b, x, per_layer(g, len(W)))
+    return propagate(W, b, x, _checks.activations_for(W, g))
 
 
 def C(W, b, x, y, g="sigmoid", cost="quadratic"):
     """The cost C(a^L, y) of one sample (a float)."""
     W, b, x, y = _checks.network(W, b, x, y, one_sample=True)
-    _, a = propagate(W, b, x, per_layer(g, len(W)))
-    return get_cost(cost).C(a[-1], y)[0]
+    cost = get_cost(cost)
+    cost.check_targets(y)
+    _, a = propagate(W, b, x, _checks.activations_for(W, g))
+    return cost.C(a[-1], y)[0]
 
 
 def gradients(W, b, x, y, g="sigmoid", cost="quadratic"):
@@ -117,7 +118,7 @@ def gradients(W, b, x, y, g="sigmoid", cost="quadratic"):
         Shaped like W and b. The inputs are not modified.
     """
     W, b, x, y = _checks.network(W, b, x, y, one_sample=True)
-    gs = per_layer(g, len(W))
+    gs = _checks.activations_for(W, g)
     cost = get_cost(cost)
     cost.check_targets(y)
     z, a = propagate(W, b, x, gs)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
-from .activations import per_layer
 from .costs import get_cost
 from .matrix import deltas, propagate
 
@@ -49,14 +48,16 @@ def forward(W, b, X, g="sigmoid"):
         ``A[l]`` is A^l, shape (n_l, m); ``A[0]`` is X.
     """
     W, b, X, _ = _checks.network(W, b, X)
-    return propagate(W, b, X, per_layer(g, len(W)))
+    return propagate(W, b, X, _checks.activations_for(W, g))
 
 
 def C(W, b, X, Y, g="sigmoid", cost="quadratic"):
     """The mean cost over the m samples, (1/m) sum_j C(a^L(j), y(j))."""
     W, b, X, Y = _checks.network(W, b, X, Y)
-    _, A = propagate(W, b, X, per_layer(g, len(W)))
-    return get_cost(cost).C(A[-1], Y).mean()
+    cost = get_cost(cost)
+    cost.check_targets(Y)
+    _, A = propagate(W, b, X, _checks.activations_for(W, g))
+    return cost.C(A[-1], Y).mean()
 
 
 def gradients(W, b, X, Y, g="sigmoid", cost="quadratic"):
@@ -85,7 +86,7 @@ def gradients(W, b, X, Y, g="sigmoid", cost="quadratic"):
         not modified. float32 inputs give float32 gradients.
     """
     W, b, X, Y = _checks.network(W, b, X, Y)
-    gs = per_layer(g, len(W))
+    gs = _checks.activations_for(W, g)
     cost = get_cost(cost)
     cost.check_targets(Y)
     return gradients_unchecked(W, b, X, Y, gs, cost)

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks
-from .activations import per_layer
 from .costs import get_cost
 from .matrix import propagate
 from .minibatch import gradients_unchecked
@@ -138,7 +137,7 @@ def sgd(
         If the training cost becomes NaN or infinite.
     """
     W, b, X, Y = _checks.network(W, b, X, Y)
-    gs = per_layer(g, len(W))
+    gs = _checks.activations_for(W, g)
     cost = get_cost(cost)
     cost.check_targets(Y)
     m = X.shape[1]

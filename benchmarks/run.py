@@ -33,6 +33,7 @@ import datetime
 import itertools
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -215,8 +216,9 @@ def run_command(cmd, timeout):
     except subprocess.TimeoutExpired:
         return time.perf_counter() - t0, f"timed out after {timeout} s"
     secs = time.perf_counter() - t0
-    lines = (p.stdout if p.returncode == 0 else p.stdout + p.stderr).splitlines()
-    tail = next((line.strip() for line in reversed(lines) if line.strip()), "")
+    text = p.stdout if p.returncode == 0 else p.stdout + p.stderr
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", text).splitlines()  # no colours
+    tail = next((x.strip(" =") for x in reversed(lines) if x.strip(" =")), "")
     return secs, f"exit {p.returncode}: {tail[:100]}"
 
 

@@ -4,7 +4,7 @@ import copy
 
 import numpy as np
 import pytest
-from conftest import network
+from helpers import network
 
 from backprop import l_layer, matrix, minibatch, single_neuron, train, two_layer
 
@@ -216,3 +216,9 @@ def test_bad_training_settings():
         train.sgd(W, b, X, Y, eta=0.1, epochs=1, batch_size=5)
     with pytest.raises(ValueError, match=r"epochs must be a whole number"):
         train.sgd(W, b, X, Y, eta=0.1, epochs=1.5)
+
+
+def test_softmax_needs_two_outputs():
+    W, b, X, Y = network((3, 4, 1), m=4)
+    with pytest.raises(ValueError, match=r"layer 2: a softmax output needs n_L >= 2"):
+        minibatch.gradients(W, b, X, Y, g=["tanh", "softmax"])

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import HIDDEN, network
+from helpers import HIDDEN, network
 
 from backprop import l_layer, matrix, minibatch, single_neuron, two_layer
 

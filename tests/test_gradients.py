@@ -6,7 +6,7 @@ inputs are kept away from the kink at z = 0 (see conftest.away_from_kink).
 
 import numpy as np
 import pytest
-from conftest import HIDDEN, OUTPUT_COST, away_from_kink, network
+from helpers import HIDDEN, OUTPUT_COST, away_from_kink, network
 
 from backprop import l_layer, matrix, minibatch, single_neuron, two_layer
 from backprop.gradcheck import check_gradients
@@ -58,7 +58,7 @@ def test_l_layer(L, hidden, out, cost):
 @pytest.mark.parametrize("module", [matrix, minibatch])
 @pytest.mark.parametrize("hidden", HIDDEN)
 @pytest.mark.parametrize(("out", "cost"), OUTPUT_COST)
-@pytest.mark.parametrize("sizes", [(3, 1), (4, 5, 3), (2, 6, 4, 3)])
+@pytest.mark.parametrize("sizes", [(3, 2), (4, 5, 3), (2, 6, 4, 3)])
 def test_layered(module, hidden, out, cost, sizes):
     m = 1 if module is matrix else 7
     W, b, X, Y = network(sizes, seed=len(sizes), m=m, out=out)

@@ -21,6 +21,8 @@ def problems(draw, max_m=16):
     sizes = draw(st.lists(st.integers(1, 8), min_size=L + 1, max_size=L + 1))
     m = draw(st.integers(1, max_m))
     out = draw(st.sampled_from(["sigmoid", "tanh", "relu", "softmax", "sigmoid_ce"]))
+    if out == "softmax":
+        sizes[-1] = max(sizes[-1], 2)  # a softmax over one output is constant
     g = [draw(st.sampled_from(HIDDEN)) for _ in range(L - 1)]
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import network
+from helpers import network
 
 from backprop import data, minibatch, train
 

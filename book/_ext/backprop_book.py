@@ -6,14 +6,14 @@ loaded as a Sphinx extension through ``sphinx: local_extensions`` in
 ``book/conftest.py``). All three import this module, so they start their
 kernels in the same environment and agree on the canonical macro cell.
 
-- Kernel environment: ``PYTHONHASHSEED=0``; ``MPLBACKEND`` set to the inline
-  backend that ipykernel would choose itself when the variable is unset (so a
-  stray ``MPLBACKEND=Agg`` in a shell cannot make figures vanish from one of
-  the three runs only); the repository root first on ``PYTHONPATH`` so that
-  ``import backprop`` works without installing the package. Each program runs
-  a notebook with the notebook's own folder as working directory, which is
-  ``book/`` for every chapter, so ``plt.style.use("backprop.mplstyle")``
-  finds ``book/backprop.mplstyle``.
+- Kernel environment: ``PYTHONHASHSEED=0``; one BLAS thread; ``MPLBACKEND``
+  set to the inline backend that ipykernel would choose itself when the
+  variable is unset (so a stray ``MPLBACKEND=Agg`` in a shell cannot make
+  figures vanish from one of the three runs only); the repository root first
+  on ``PYTHONPATH`` so that ``import backprop`` works without installing the
+  package. Each program runs a notebook with the notebook's own folder as
+  working directory, which is ``book/`` for every chapter, so
+  ``plt.style.use("backprop.mplstyle")`` finds ``book/backprop.mplstyle``.
 - Macros: the text of the first, ``remove-cell`` tagged, markdown cell of
   every notebook lives in ``book/_macros.md`` and nowhere else.
 - Offline mermaid: see ``book/_static/vendor/mermaid/VERSION``.
@@ -33,6 +33,13 @@ MERMAID_JS = "vendor/mermaid/mermaid.min.js"
 KERNEL_ENV = {
     "PYTHONHASHSEED": "0",
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    # One BLAS thread: the chapters' matrices are small, where a second
+    # thread mostly adds synchronisation, and on a shared 2-core machine a
+    # busy second core made the build several times slower and its timing
+    # figures noisy.
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
 }
 
 
