@@ -24,6 +24,7 @@ from backprop_book import (  # noqa: E402
     macro_cell_source,
     notebook_paths,
 )
+from browser_support import toc_pages  # noqa: E402  (no browser needed)
 
 NOTEBOOKS = notebook_paths()
 NB_IDS = [p.relative_to(BOOK_DIR).as_posix() for p in NOTEBOOKS]
@@ -58,22 +59,8 @@ def output_texts(nb):
 
 
 def toc_files():
-    """Return the files named in _toc.yml, as paths relative to the root."""
-    toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    found = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({k: v for k, v in toc.items() if k != "root"})
-    return found
+    """Return the files named in _toc.yml (root first), relative to the root."""
+    return [page.source for page in toc_pages()]
 
 
 def resolve_toc_entry(entry):

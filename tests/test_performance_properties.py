@@ -13,23 +13,13 @@ import warnings
 
 import numpy as np
 import pytest
+from helpers import HIDDEN, OUTPUT_COST
 
 from backprop import _checks, activations, matrix, minibatch, train
 from backprop.activations import per_layer
 from backprop.benchmark import median_times, step_cases
 from backprop.costs import get_cost
 
-# The (hidden, output, cost) combinations of tests/conftest.py, repeated here
-# so that this file does not import a conftest module by name.
-HIDDEN = ["sigmoid", "tanh", "relu"]
-OUTPUT_COST = [
-    ("sigmoid", "quadratic"),
-    ("tanh", "quadratic"),
-    ("relu", "quadratic"),
-    ("sigmoid", "cross_entropy"),
-    ("softmax", "categorical_cross_entropy"),
-    ("softmax", "quadratic"),
-]
 COMBOS = [
     (hidden, out, cost)
     for hidden, (out, cost) in itertools.product(HIDDEN, OUTPUT_COST)
