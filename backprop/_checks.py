@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .activations import per_layer
+from .costs import get_cost
 
 
 def _dtype_name(x):
@@ -103,7 +104,7 @@ def network(W, b, X, Y=None, *, one_sample=False):
     dtype = W[0].dtype
     for l, (Wl, bl) in enumerate(zip(W, b, strict=True), start=1):
         for sym, arr in (("W", Wl), ("b", bl)):
-            if arr.dtype.kind != "f":
+            if arr.dtype not in (np.float32, np.float64):
                 raise TypeError(
                     f"layer {l}: {sym}^{l} has dtype {arr.dtype.name}; "
                     "parameters must be float32 or float64"
@@ -205,3 +206,16 @@ def activations_for(W, g):
             "'sigmoid' with cost 'cross_entropy'"
         )
     return gs
+
+
+def cost_for(cost, Y, g_L, L):
+    """Resolve ``cost`` and check the targets Y and the output activation g^L.
+
+    Raises ValueError for targets the cost cannot take (e.g. labels that are
+    not one-hot for the categorical cross-entropy) and for an output layer
+    whose values the cost cannot take (cross-entropy after tanh or ReLU).
+    """
+    cost = get_cost(cost)
+    cost.check_targets(Y)
+    cost.check_output(g_L, L)
+    return cost

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import Activation, sigmoid, softmax
+from .activations import Activation, relu, sigmoid, softmax, tanh
 
 __all__ = [
     "COSTS",
@@ -51,6 +51,9 @@ class Cost:
 
     def check_targets(self, Y):
         """Raise ValueError if the targets Y are not valid for this cost."""
+
+    def check_output(self, g: Activation, L: int):
+        """Raise ValueError if the output activation g^L does not suit this cost."""
 
     def delta(self, z, a, y, g: Activation):
         """Output error delta^L = dC/dz^L = J_g(z^L)^T grad C(a^L)."""
@@ -106,6 +109,13 @@ class CrossEntropy(Cost):
                 f"got values from {Y.min()} to {Y.max()}"
             )
 
+    def check_output(self, g, L):
+        if g in (tanh, relu):
+            raise ValueError(
+                f"layer {L}: {self.name} needs outputs in (0, 1), from 'sigmoid' "
+                f"or 'softmax', but g^{L} is {g.name!r}"
+            )
+
     def delta(self, z, a, y, g):
         if g is sigmoid:
             return a - y  # sigma'(z) = a(1 - a) cancels grad C's denominator
@@ -139,6 +149,13 @@ class CategoricalCrossEntropy(Cost):
             raise ValueError(
                 "categorical_cross_entropy needs one-hot targets: every column "
                 "of Y is 0 except for a single 1 (see backprop.data.one_hot)"
+            )
+
+    def check_output(self, g, L):
+        if g in (tanh, relu):
+            raise ValueError(
+                f"layer {L}: {self.name} needs outputs in (0, 1), from 'sigmoid' "
+                f"or 'softmax', but g^{L} is {g.name!r}"
             )
 
     def delta(self, z, a, y, g):

@@ -19,7 +19,6 @@ passes. Never use it for anything else.
 from __future__ import annotations
 
 from . import _checks
-from .costs import get_cost
 from .l_layer import _activations, forward
 
 __all__ = ["gradients_as_printed"]
@@ -46,13 +45,14 @@ def gradients_as_printed(
     -------
     dw, db : lists of L floats
     """
+    w, b, x = _checks.scalar_layers(w, b, x)
     L = len(w)
     gs = _activations(g, L)
-    cost = get_cost(cost)
     z, a = forward(w, b, x, gs)
     y = _checks.as_scalar("y", y)
+    cost = _checks.cost_for(cost, y, gs[L - 1], L)
     delta = [None] * L
-    delta[L - 1] = cost.grad(a[L], y) * gs[L - 1].prime(z[L - 1], a[L])
+    delta[L - 1] = cost.delta(z[L - 1], a[L], y, gs[L - 1])  # C'(a^L) g^L'(z^L)
     for l in range(L - 1, 0, -1):
         delta[l - 1] = w[l] * delta[l]
         if not drop_gprime:

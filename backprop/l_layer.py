@@ -18,7 +18,6 @@ activations has L + 1 entries and ``a[l]`` is a^l (``a[0]`` is x).
 from __future__ import annotations
 
 from . import _checks
-from .costs import get_cost
 from .single_neuron import scalar_activation
 
 __all__ = ["C", "forward", "gradients"]
@@ -65,8 +64,11 @@ def forward(w, b, x, g="sigmoid"):
 
 def C(w, b, x, y, g="sigmoid", cost="quadratic"):
     """The cost C(a^L) of the L-layer network on one sample (x, y)."""
-    _, a = forward(w, b, x, g)
-    return get_cost(cost).C(a[-1], _checks.as_scalar("y", y))
+    w, b, x = _checks.scalar_layers(w, b, x)
+    gs = _activations(g, len(w))
+    _, a = forward(w, b, x, gs)
+    y = _checks.as_scalar("y", y)
+    return _checks.cost_for(cost, y, gs[-1], len(w)).C(a[-1], y)
 
 
 def gradients(w, b, x, y, g="sigmoid", cost="quadratic"):
@@ -83,14 +85,14 @@ def gradients(w, b, x, y, g="sigmoid", cost="quadratic"):
     dw, db : lists of L floats
         Shaped like ``w`` and ``b``: ``dw[l-1]`` is dC/dw^l.
     """
+    w, b, x = _checks.scalar_layers(w, b, x)
     L = len(w)
     gs = _activations(g, L)
-    cost = get_cost(cost)
     z, a = forward(w, b, x, gs)
     y = _checks.as_scalar("y", y)
-    cost.check_targets(y)
+    cost = _checks.cost_for(cost, y, gs[L - 1], L)
     delta = [None] * L
-    delta[L - 1] = cost.grad(a[L], y) * gs[L - 1].prime(z[L - 1], a[L])
+    delta[L - 1] = cost.delta(z[L - 1], a[L], y, gs[L - 1])  # C'(a^L) g^L'(z^L)
     for l in range(L - 1, 0, -1):  # book layers l = L-1, ..., 1
         delta[l - 1] = delta[l] * w[l] * gs[l - 1].prime(z[l - 1], a[l])
     dw = [delta[l - 1] * a[l - 1] for l in range(1, L + 1)]

@@ -18,7 +18,6 @@ Backward pass, from the multivariate chain rule::
 from __future__ import annotations
 
 from . import _checks
-from .costs import get_cost
 
 __all__ = ["C", "deltas", "forward", "gradients", "propagate"]
 
@@ -88,9 +87,9 @@ def forward(W, b, x, g="sigmoid"):
 def C(W, b, x, y, g="sigmoid", cost="quadratic"):
     """The cost C(a^L, y) of one sample (a float)."""
     W, b, x, y = _checks.network(W, b, x, y, one_sample=True)
-    cost = get_cost(cost)
-    cost.check_targets(y)
-    _, a = propagate(W, b, x, _checks.activations_for(W, g))
+    gs = _checks.activations_for(W, g)
+    cost = _checks.cost_for(cost, y, gs[-1], len(W))
+    _, a = propagate(W, b, x, gs)
     return cost.C(a[-1], y)[0]
 
 
@@ -119,8 +118,7 @@ def gradients(W, b, x, y, g="sigmoid", cost="quadratic"):
     """
     W, b, x, y = _checks.network(W, b, x, y, one_sample=True)
     gs = _checks.activations_for(W, g)
-    cost = get_cost(cost)
-    cost.check_targets(y)
+    cost = _checks.cost_for(cost, y, gs[-1], len(W))
     z, a = propagate(W, b, x, gs)
     delta = deltas(W, z, a, y, gs, cost)
     dW = [d @ a_prev.T for d, a_prev in zip(delta, a[:-1], strict=True)]

@@ -20,7 +20,6 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
-from .costs import get_cost
 from .matrix import deltas, propagate
 
 __all__ = ["C", "forward", "gradients", "gradients_unchecked"]
@@ -54,9 +53,9 @@ def forward(W, b, X, g="sigmoid"):
 def C(W, b, X, Y, g="sigmoid", cost="quadratic"):
     """The mean cost over the m samples, (1/m) sum_j C(a^L(j), y(j))."""
     W, b, X, Y = _checks.network(W, b, X, Y)
-    cost = get_cost(cost)
-    cost.check_targets(Y)
-    _, A = propagate(W, b, X, _checks.activations_for(W, g))
+    gs = _checks.activations_for(W, g)
+    cost = _checks.cost_for(cost, Y, gs[-1], len(W))
+    _, A = propagate(W, b, X, gs)
     return cost.C(A[-1], Y).mean()
 
 
@@ -87,8 +86,7 @@ def gradients(W, b, X, Y, g="sigmoid", cost="quadratic"):
     """
     W, b, X, Y = _checks.network(W, b, X, Y)
     gs = _checks.activations_for(W, g)
-    cost = get_cost(cost)
-    cost.check_targets(Y)
+    cost = _checks.cost_for(cost, Y, gs[-1], len(W))
     return gradients_unchecked(W, b, X, Y, gs, cost)
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from . import _checks
 from .activations import get_activation
-from .costs import get_cost
 
 __all__ = ["C", "forward", "gradients", "scalar_activation"]
 
@@ -52,8 +51,10 @@ def forward(w, b, x, g="sigmoid"):
 
 def C(w, b, x, y, g="sigmoid", cost="quadratic"):
     """The cost C(a) of one neuron on one sample (x, y)."""
+    g = scalar_activation(g)
     _, a = forward(w, b, x, g)
-    return get_cost(cost).C(a, _checks.as_scalar("y", y))
+    y = _checks.as_scalar("y", y)
+    return _checks.cost_for(cost, y, g, 1).C(a, y)
 
 
 def gradients(w, b, x, y, g="sigmoid", cost="quadratic"):
@@ -78,9 +79,8 @@ def gradients(w, b, x, y, g="sigmoid", cost="quadratic"):
         The two partial derivatives, in the order of the parameters.
     """
     g = scalar_activation(g)
-    cost = get_cost(cost)
     z, a = forward(w, b, x, g)
     y = _checks.as_scalar("y", y)
-    cost.check_targets(y)
-    delta = cost.grad(a, y) * g.prime(z, a)  # dC/dz = C'(a) g'(z)
+    cost = _checks.cost_for(cost, y, g, 1)
+    delta = cost.delta(z, a, y, g)  # dC/dz = C'(a) g'(z)
     return delta * x, delta

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks
-from .costs import get_cost
 from .matrix import propagate
 from .minibatch import gradients_unchecked
 
@@ -138,8 +137,7 @@ def sgd(
     """
     W, b, X, Y = _checks.network(W, b, X, Y)
     gs = _checks.activations_for(W, g)
-    cost = get_cost(cost)
-    cost.check_targets(Y)
+    cost = _checks.cost_for(cost, Y, gs[-1], len(W))
     m = X.shape[1]
     if not (np.isfinite(eta) and eta > 0):
         raise ValueError(f"the learning rate eta must be a positive number, got {eta}")

@@ -16,7 +16,6 @@ rule, dz^2/dz^1 = w^2 g'(z^1)::
 from __future__ import annotations
 
 from . import _checks
-from .costs import get_cost
 from .single_neuron import scalar_activation
 
 __all__ = ["C", "forward", "gradients"]
@@ -59,8 +58,10 @@ def forward(w1, b1, w2, b2, x, g="sigmoid"):
 
 def C(w1, b1, w2, b2, x, y, g="sigmoid", cost="quadratic"):
     """The cost C(a^2) of the two-layer network on one sample (x, y)."""
-    *_, a2 = forward(w1, b1, w2, b2, x, g)
-    return get_cost(cost).C(a2, _checks.as_scalar("y", y))
+    g1, g2 = _activations(g)
+    *_, a2 = forward(w1, b1, w2, b2, x, (g1, g2))
+    y = _checks.as_scalar("y", y)
+    return _checks.cost_for(cost, y, g2, 2).C(a2, y)
 
 
 def gradients(w1, b1, w2, b2, x, y, g="sigmoid", cost="quadratic"):
@@ -79,10 +80,9 @@ def gradients(w1, b1, w2, b2, x, y, g="sigmoid", cost="quadratic"):
         In the order of the parameters.
     """
     g1, g2 = _activations(g)
-    cost = get_cost(cost)
     z1, a1, z2, a2 = forward(w1, b1, w2, b2, x, (g1, g2))
     y = _checks.as_scalar("y", y)
-    cost.check_targets(y)
-    delta2 = cost.grad(a2, y) * g2.prime(z2, a2)
+    cost = _checks.cost_for(cost, y, g2, 2)
+    delta2 = cost.delta(z2, a2, y, g2)  # C'(a^2) g'(z^2)
     delta1 = delta2 * w2 * g1.prime(z1, a1)
     return delta1 * x, delta1, delta2 * a1, delta2

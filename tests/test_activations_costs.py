@@ -82,6 +82,18 @@ def test_cost_gradient_matches_finite_differences(name, rng):
     np.testing.assert_allclose(cost.grad(a, y), numeric, rtol=1e-7)
 
 
+def test_categorical_cross_entropy_gradient(rng):
+    cost = costs.get_cost("categorical_cross_entropy")
+    a = rng.uniform(0.1, 0.9, (4, 3))
+    y = np.eye(4)[:, [0, 2, 3]]
+
+    def f(p):
+        return cost.C(p[0], y).sum()
+
+    (numeric,) = numerical_gradient(f, [a])
+    np.testing.assert_allclose(cost.grad(a, y), numeric, rtol=1e-7, atol=1e-9)
+
+
 def test_quadratic_values():
     a = np.array([[0.5], [2.0]])
     y = np.array([[1.0], [0.0]])

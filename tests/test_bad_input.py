@@ -222,3 +222,34 @@ def test_softmax_needs_two_outputs():
     W, b, X, Y = network((3, 4, 1), m=4)
     with pytest.raises(ValueError, match=r"layer 2: a softmax output needs n_L >= 2"):
         minibatch.gradients(W, b, X, Y, g=["tanh", "softmax"])
+
+
+@pytest.mark.parametrize("out", ["tanh", "relu"])
+@pytest.mark.parametrize("cost", ["cross_entropy", "categorical_cross_entropy"])
+def test_cross_entropy_needs_outputs_in_0_1(out, cost):
+    W, b, X, Y = network((3, 4, 2), m=4, out="softmax")
+    before = snapshot(W, b, X, Y)
+    message = rf"layer 2: {cost} needs outputs in \(0, 1\).*'{out}'"
+    for call in (minibatch.gradients, minibatch.C):
+        with pytest.raises(ValueError, match=message):
+            call(W, b, X, Y, g=["tanh", out], cost=cost)
+    with pytest.raises(ValueError, match=message):
+        train.sgd(W, b, X, Y, eta=0.1, epochs=1, g=["tanh", out], cost=cost)
+    with pytest.raises(ValueError, match=message):
+        matrix.gradients(W, b, X[:, :1], Y[:, :1], g=["tanh", out], cost=cost)
+    assert_unchanged(before, snapshot(W, b, X, Y))
+    with pytest.raises(ValueError, match=r"layer 1: cross_entropy needs outputs"):
+        single_neuron.gradients(1.0, 0.0, 1.0, 1.0, g=out, cost="cross_entropy")
+    with pytest.raises(ValueError, match=r"layer 3: cross_entropy needs outputs"):
+        l_layer.C([1.0] * 3, [0.0] * 3, 1.0, 1.0, g=out, cost="cross_entropy")
+
+
+def test_only_float32_and_float64_parameters():
+    W, b, X, Y = network((3, 2), m=2)
+    with pytest.raises(TypeError, match=r"layer 1: W\^1 has dtype float16"):
+        minibatch.gradients([W[0].astype(np.float16)], b, X, Y)
+
+
+def test_l_layer_wants_one_number_per_layer():
+    with pytest.raises(TypeError, match="w and b must be sequences"):
+        l_layer.gradients(1.0, 0.0, 1.0, 0.0)

@@ -76,3 +76,20 @@ def test_minibatch_gradient_is_the_mean_of_per_sample_gradients(g, cost):
         )
     per_cost = [matrix.C(W, b, X[:, [j]], Y[:, [j]], g=gs, cost=cost) for j in range(9)]
     assert minibatch.C(W, b, X, Y, g=gs, cost=cost) == pytest.approx(np.mean(per_cost))
+
+
+@pytest.mark.parametrize("z_out", [-40.0, 40.0])
+def test_saturated_cross_entropy_is_the_same_in_every_step(z_out):
+    """delta^L = a^L - y even where sigmoid'(z^L) underflows (chapter 7)."""
+    w, b, x, y = [1.0, 1.0], [0.0, z_out - 0.5], 0.0, 1.0 if z_out < 0 else 0.0
+    dw, db = l_layer.gradients(w, b, x, y, cost="cross_entropy")
+    assert abs(db[-1]) == pytest.approx(1.0, rel=1e-12)  # a - y, not ~0
+    W = [np.array([[wl]]) for wl in w]
+    B = [np.array([[bl]]) for bl in b]
+    dW, dB = matrix.gradients(
+        W, B, np.array([[x]]), np.array([[y]]), cost="cross_entropy"
+    )
+    np.testing.assert_allclose([d.item() for d in dB], db, rtol=RTOL)
+    np.testing.assert_allclose([d.item() for d in dW], dw, rtol=RTOL)
+    _, db1 = single_neuron.gradients(1.0, z_out, 0.0, y, cost="cross_entropy")
+    assert abs(db1) == pytest.approx(1.0, rel=1e-12)

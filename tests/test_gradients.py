@@ -78,3 +78,23 @@ def test_a_wrong_gradient_fails_the_check():
 
     with pytest.raises(AssertionError, match="relative error"):
         check_gradients(minibatch, (W, b), (X, Y), gradients=wrong)
+
+
+def test_a_wrong_early_layer_of_a_deep_chain_fails_the_check():
+    """Each parameter is checked on its own, not only the norm over all.
+
+    In a 12-layer sigmoid chain the first layers' gradients are ~1e-7 of
+    the last ones': zeroing one and flipping another barely moves the
+    relative error over all parameters, but each is off by 100 %.
+    """
+    rng = np.random.default_rng(0)
+    w, b = list(rng.uniform(0.5, 1.5, 12)), list(rng.uniform(-0.3, 0.3, 12))
+
+    def wrong(w, b, x, y, g, cost):
+        dw, db = l_layer.gradients(w, b, x, y, g, cost)
+        dw[0], db[0], dw[1] = 0 * dw[0], 0 * db[0], -dw[1]
+        return dw, db
+
+    assert check_gradients(l_layer, (w, b), (0.7, 0.2)).error < TOL
+    with pytest.raises(AssertionError, match=r"\(!\)"):
+        check_gradients(l_layer, (w, b), (0.7, 0.2), gradients=wrong)
