@@ -41,7 +41,7 @@ def median_times(
 
     Every candidate is called once to warm up. Then each repetition calls
     every candidate in turn (a, b, c, a, b, c, ...), ``number`` times in a
-    row, with the garbage collector paused, as :mod:`timeit` does.
+    row, with the garbage collector paused, as ``timeit`` does.
 
     Parameters
     ----------

@@ -170,8 +170,9 @@ def check_gradients(
     GradientCheckError
         If the relative error over all parameters exceeds ``tol``, or if any
         one parameter's gradient is off by more than ``tol`` relative plus
-        the finite differences' round-off (about 64 u |C| / eps per entry,
-        u the unit round-off); the message gives each parameter's error.
+        the finite differences' round-off (about ``64 u abs(C) / eps`` per
+        entry, u the unit round-off); the message gives each parameter's
+        error.
     """
     gradients = gradients or module.gradients
     leaves, rebuild = _leaves(params)
