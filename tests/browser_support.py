@@ -286,6 +286,10 @@ INSPECT_JS = r"""(mermaidSelector) => {
     if (/^\s*\d+(\.\d+)*\.\s/.test(rest)) out.doubleNumbered.push(text.trim());
   }
 
+  // The hidden macro lines of the notebooks' markdown (for JupyterLab) are
+  // removed by the build.
+  out.macroLines = (document.body.innerHTML.match(/\\newcommand/g) || []).length;
+
   // Images, and the figures among them (images in the article itself).
   out.images = [...document.images].map((img) => ({
     src: img.currentSrc || img.src,

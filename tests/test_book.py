@@ -7,22 +7,27 @@ cover that. Refresh the notebooks with ``python .ci/execute_notebooks.py``.
 """
 
 import ast
-import re
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
 
 from backprop_book import (  # noqa: E402
     BOOK_DIR,
-    MACRO_CELL_TAG,
-    macro_cell_source,
+    EXECUTE_COMMAND,
+    MACROS_FILE,
+    macro_line,
+    macros,
     notebook_paths,
+    parse_newcommands,
+    stale_reason,
+    strip_macro_line,
+    uses_macros,
+    with_macro_line,
 )
 from browser_support import toc_pages  # noqa: E402  (no browser needed)
 
@@ -81,33 +86,6 @@ def book_chapter_files():
         if not any(part[0] in "._" for part in p.relative_to(BOOK_DIR).parts)
     ]
     return sorted([*NOTEBOOKS, *markdown])
-
-
-def parse_newcommands(text):
-    """Return {name: (number of arguments, body)} for each \\newcommand."""
-    macros = {}
-    pattern = re.compile(r"\\newcommand\{\\([A-Za-z]+)\}(?:\[(\d)\])?\{")
-    for match in pattern.finditer(text):
-        depth, start = 1, match.end()
-        end = start
-        while depth:
-            char = text[end]
-            if char == "\\":
-                end += 2
-                continue
-            depth += {"{": 1, "}": -1}.get(char, 0)
-            end += 1
-        macros[match.group(1)] = (int(match.group(2) or 0), text[start : end - 1])
-    return macros
-
-
-def config_macros():
-    config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
-    macros = config["sphinx"]["config"]["mathjax3_config"]["tex"]["macros"]
-    return {
-        name: (value[1], value[0]) if isinstance(value, list) else (0, value)
-        for name, value in macros.items()
-    }
 
 
 def imported_backprop_modules(source):
@@ -176,16 +154,50 @@ def test_no_object_reprs_in_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
-def test_first_cell_is_the_canonical_macro_cell(path):
-    first = read(path).cells[0]
-    assert first.cell_type == "markdown", f"{path.name}: first cell is not markdown"
-    assert MACRO_CELL_TAG in first.metadata.get("tags", []), (
-        f"{path.name}: first cell is not tagged {MACRO_CELL_TAG}"
+def test_stored_outputs_match_the_current_inputs(path):
+    # The build refuses a stale notebook too; this names it earlier.
+    reason = stale_reason(path)
+    assert reason is None, f"{path.name}: {reason}; run {EXECUTE_COMMAND} {path}"
+
+
+@pytest.mark.parametrize("path", book_chapter_files(), ids=lambda p: p.name)
+def test_every_macro_use_carries_the_definitions(path):
+    """JupyterLab typesets cells one by one: each defines what it uses."""
+    if path.suffix == ".ipynb":
+        nb = read(path)
+        texts = [c.source for c in nb.cells if c.cell_type == "markdown"]
+        first = nb.cells[0].source if nb.cells else ""
+        assert "\\newcommand" not in strip_macro_line(first), (
+            f"{path.name}: a separate macro cell; run {EXECUTE_COMMAND} --markdown-only"
+        )
+    else:
+        texts = [path.read_text(encoding="utf-8")]
+    wrong = [t[:60] for t in texts if t != with_macro_line(t)]
+    assert wrong == [], (
+        f"{path.name}: markdown without the canonical macro line of "
+        f"{MACROS_FILE.name} (or with one it does not need): {wrong}; "
+        f"run {EXECUTE_COMMAND} --markdown-only"
     )
-    assert first.source == macro_cell_source(), (
-        f"{path.name}: first cell differs from book/_macros.md; "
-        "run python .ci/execute_notebooks.py"
-    )
+
+
+def test_macros_have_a_single_source():
+    assert set(macros()) == {"pd", "mat"}
+    assert macros()["pd"] == (2, r"\frac{\partial #1}{\partial #2}")
+    config = (REPO_ROOT / "_config.yml").read_text(encoding="utf-8")
+    assert "newcommand" not in config and "\\frac" not in config
+    line = macro_line()
+    assert line.startswith('<div style="display:none">$\\newcommand{\\pd}')
+    assert parse_newcommands(line) == macros()
+
+
+def test_macro_line_is_added_only_where_needed():
+    with_pd, plain = "Text $\\pd{C}{w}$.", "Text $x$, not \\pdf."
+    assert uses_macros(with_pd) and not uses_macros(plain)
+    assert with_macro_line(with_pd) == f"{macro_line()}\n\n{with_pd}"
+    assert with_macro_line(with_macro_line(with_pd)) == with_macro_line(with_pd)
+    assert with_macro_line(f"{macro_line()}\n\n{plain}") == plain
+    stale = '<div style="display:none">$\\newcommand{\\pd}{old}$</div>\n\n'
+    assert with_macro_line(stale + with_pd) == with_macro_line(with_pd)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
@@ -195,12 +207,6 @@ def test_metadata_is_normalized(path):
     assert "version" not in nb.metadata.get("language_info", {})
     timed = [i for i, c in enumerate(nb.cells) if "execution" in c.metadata]
     assert timed == [], f"{path.name}: timing metadata in cells {timed}"
-
-
-def test_macro_cell_matches_config_macros():
-    in_cell = parse_newcommands(macro_cell_source())
-    assert set(in_cell) == {"pd", "mat"}
-    assert in_cell == config_macros()
 
 
 def test_macro_parser_reads_nested_braces():
