@@ -315,3 +315,30 @@ INSPECT_JS = r"""(mermaidSelector) => {
   });
   return out;
 }"""
+
+# At a phone's width: does the page as a whole scroll sideways, and is any
+# display equation, code block, table, figure, diagram or API signature cut
+# off? An element wider than the column must scroll inside its own box (or
+# inside an ancestor that scrolls), never be clipped by overflow: hidden.
+NARROW_JS = r"""() => {
+  const root = document.documentElement;
+  const out = {pageWidth: root.scrollWidth, viewport: root.clientWidth, cut: []};
+  const selector = "article mjx-container[display='true'], article pre, "
+    + "article table, article img, article .mermaid svg, article dt.sig";
+  const scrolls = (el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+  for (const el of document.querySelectorAll(selector)) {
+    const width = Math.max(el.scrollWidth, el.getBoundingClientRect().width);
+    const right = el.getBoundingClientRect().right;
+    if (scrolls(el) && right <= root.clientWidth + 1) continue;
+    let box = el.parentElement;
+    const visible = (b) => getComputedStyle(b).overflowX === "visible";
+    while (box && box !== document.body && visible(box)) box = box.parentElement;
+    const room = box && box !== document.body ? box.clientWidth : root.clientWidth;
+    if (width > room + 1 && !(box && box !== document.body && scrolls(box))) {
+      const text = (el.textContent || el.getAttribute("src") || "").trim();
+      out.cut.push(`${el.tagName.toLowerCase()} ${Math.round(width)} px wide in `
+        + `${room} px: ${text.slice(0, 60)}`);
+    }
+  }
+  return out;
+}"""

@@ -35,6 +35,7 @@ from browser_support import (
     MATHJAX_STARTED_JS,
     MERMAID_SELECTOR,
     MERMAID_SETTLED_JS,
+    NARROW_JS,
     REPO_ROOT,
     SCREENSHOT_DIR,
     build_book,
@@ -127,12 +128,14 @@ def browser(chromium_path):
 class Watch:
     """A fresh browser context whose pages report every problem they meet."""
 
-    def __init__(self, browser, base_url, **options):
+    def __init__(self, browser, base_url, viewport=None, **options):
         self.base_url = base_url
         self.external = []  # URLs of requests to other hosts (blocked)
         self.problems = []
         self.context = browser.new_context(
-            viewport={"width": 1280, "height": 800}, service_workers="block", **options
+            viewport=viewport or {"width": 1280, "height": 800},
+            service_workers="block",
+            **options,
         )
         self.context.set_default_timeout(WAIT_MS)
         self.context.route(lambda url: not url.startswith(base_url), self._block)
@@ -295,6 +298,35 @@ def test_page(toc_page, watch, request):
             state = "an error" if diagram["error"] else "no drawn SVG"
             problems.append(f"diagram {diagram['label']}: {state}")
     assert not problems, failure_message(f"{toc_page.html}:", problems)
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("toc_page", PAGES, ids=PAGE_IDS)
+def test_page_fits_a_phone(toc_page, browser, base_url):
+    """At 390 px no page scrolls sideways; wide content scrolls in its box."""
+    watch = Watch(browser, base_url, viewport=PHONE)
+    try:
+        page = watch.new_page()
+        problems = []
+        page.goto(base_url + toc_page.html, wait_until="load")
+        if page.locator('script[src*="mathjax"]').count():
+            if wait_for(page, problems, "MathJax to start", MATHJAX_STARTED_JS):
+                page.evaluate(MATHJAX_DONE_JS, WAIT_MS)
+        if page.locator(MERMAID_SELECTOR).count():
+            wait_for(page, problems, "mermaid", MERMAID_SETTLED_JS, MERMAID_SELECTOR)
+        facts = page.evaluate(NARROW_JS)
+        if facts["pageWidth"] > facts["viewport"]:
+            problems.append(
+                f"the page is {facts['pageWidth']} px wide at a "
+                f"{facts['viewport']} px viewport: it scrolls sideways"
+            )
+        problems += [f"cut off: {c}" for c in facts["cut"]]
+        problems += watch.all_problems()
+        assert not problems, failure_message(f"{toc_page.html} at 390 px:", problems)
+    finally:
+        watch.close()
 
 
 # Pages opened from disk (file://), as a reader who double-clicks

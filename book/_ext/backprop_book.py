@@ -234,6 +234,72 @@ def _remove_macro_lines(app, doctree, docname=None):
             node.parent.remove(node)
 
 
+# Equations labelled BP1, BP2, ... are the four equations of backpropagation
+# (chapter 4): they are shown and referenced by that name, in the HTML as
+# "(BP1)" and in the PDF through \tag{BP1}, not by a running number.
+NAMED_EQUATION = re.compile(r"(?i)^(bp)(\d+)$")
+
+
+def equation_tag(label):
+    """"BP1" for an equation labelled BP1 (or bp1), else None."""
+    match = NAMED_EQUATION.match(label or "")
+    return f"{match.group(1).upper()}{match.group(2)}" if match else None
+
+
+def _name_equations():
+    """Make Sphinx number the named equations by their names.
+
+    Sphinx numbers labelled equations per chapter (4.1, 4.2, ...) in
+    ``env.toc_fignumbers``, which both the HTML equation numbers and the
+    references read. This wraps the method that assigns them so that a named
+    equation gets its name instead, and so that a page is not rewritten on
+    every build only because its stored numbers are the renamed ones.
+    """
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+    from docutils.nodes import make_id
+
+    original = TocTreeCollector.assign_figure_numbers
+    if getattr(original, "names_equations", False):
+        return
+
+    def assign_figure_numbers(self, env):
+        old = env.toc_fignumbers
+        rewrite = original(self, env)
+        renamed = set()
+        for label, (docname, _) in env.domains["math"].equations.items():
+            tag = equation_tag(label)
+            numbers = env.toc_fignumbers.get(docname, {}).get("displaymath", {})
+            node_id = make_id(f"equation-{label}")
+            if tag and node_id in numbers:
+                numbers[node_id] = (tag,)
+                renamed.add(docname)
+        return [
+            d
+            for d in rewrite
+            if d not in renamed or env.toc_fignumbers.get(d) != old.get(d)
+        ]
+
+    assign_figure_numbers.names_equations = True
+    TocTreeCollector.assign_figure_numbers = assign_figure_numbers
+
+
+def _latex_visit_math_block(self, node):
+    r"""LaTeX: a named equation is tagged with its name (\eqref shows it)."""
+    from docutils import nodes
+    from sphinx.util.math import wrap_displaymath
+    from sphinx.writers.latex import LaTeXTranslator
+
+    tag = equation_tag(node.get("label"))
+    if not tag or node.get("nowrap"):
+        return LaTeXTranslator.visit_math_block(self, node)
+    label = f"equation:{node['docname']}:{node['label']}"
+    text = wrap_displaymath(node.astext(), label, self.config.math_number_all)
+    start = f"\\begin{{equation}}\\label{{{label}}}"
+    assert start in text, text
+    self.body.append(text.replace(start, f"{start}\\tag{{{tag}}}", 1))
+    raise nodes.SkipNode
+
+
 MERMAID_RUN_JS = """\
 window.addEventListener("load", () => {
   mermaid.initialize({startOnLoad: false, theme: "default"});
@@ -269,6 +335,10 @@ def setup(app):
     if str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
     app.setup_extension("sphinxcontrib.mermaid")
+    _name_equations()
+    from docutils import nodes
+
+    app.add_node(nodes.math_block, override=True, latex=(_latex_visit_math_block, None))
     app.connect("config-inited", _use_macros)
     app.connect("builder-inited", check_stamps)
     app.connect("doctree-read", _remove_macro_lines)
