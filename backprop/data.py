@@ -14,14 +14,22 @@ __all__ = ["circles", "moons", "one_hot", "spirals", "xor"]
 
 
 def one_hot(labels, k: int | None = None) -> np.ndarray:
-    """Labels 0..k-1 of shape (m,) as a one-hot matrix of shape (k, m)."""
+    """Labels 0..k-1 of shape (m,) as a one-hot matrix of shape (k, m).
+
+    ``k`` defaults to the largest label + 1. Raises ValueError for empty,
+    non-integer or out-of-range labels, and for k < 1.
+    """
     labels = np.asarray(labels)
+    if labels.size == 0:
+        raise ValueError("labels is empty; one_hot needs m >= 1 integer labels")
     if labels.ndim != 1 or labels.dtype.kind not in "iu":
         raise ValueError(
             f"labels must be a 1-D integer array, got {labels.dtype} {labels.shape}"
         )
     k = int(labels.max()) + 1 if k is None else k
-    if labels.size and (labels.min() < 0 or labels.max() >= k):
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ValueError(f"k must be a whole number of classes >= 1, got {k!r}")
+    if labels.min() < 0 or labels.max() >= k:
         raise ValueError(f"labels must lie in 0..{k - 1}")
     Y = np.zeros((k, labels.size))
     Y[labels, np.arange(labels.size)] = 1

@@ -18,8 +18,8 @@ passes. Never use it for anything else.
 
 from __future__ import annotations
 
-from . import _checks
-from .l_layer import _activations, forward
+from ._checks import prepare
+from .l_layer import propagate
 
 __all__ = ["gradients_as_printed"]
 
@@ -45,18 +45,15 @@ def gradients_as_printed(
     -------
     dw, db : lists of L floats
     """
-    w, b, x = _checks.scalar_layers(w, b, x)
+    w, b, x, y, g, cost = prepare(w, b, x, y, g, cost, numbers=True)
     L = len(w)
-    gs = _activations(g, L)
-    z, a = forward(w, b, x, gs)
-    y = _checks.as_scalar("y", y)
-    cost = _checks.cost_for(cost, y, gs[L - 1], L)
+    z, a = propagate(w, b, x, g)
     delta = [None] * L
-    delta[L - 1] = cost.delta(z[L - 1], a[L], y, gs[L - 1])  # C'(a^L) g^L'(z^L)
+    delta[L - 1] = cost.delta(z[L - 1], a[L], y, g[L - 1])  # C'(a^L) g^L'(z^L)
     for l in range(L - 1, 0, -1):
         delta[l - 1] = w[l] * delta[l]
         if not drop_gprime:
-            delta[l - 1] = delta[l - 1] * gs[l - 1].prime(z[l - 1], a[l])
+            delta[l - 1] = delta[l - 1] * g[l - 1].prime(z[l - 1], a[l])
     dw = [delta[l - 1] * a[l - 1] for l in range(1, L + 1)]
     if bias_slip:
         db = [delta[l - 1] * a[l - 1] for l in range(1, L + 1)]

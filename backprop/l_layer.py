@@ -10,28 +10,27 @@ Backward pass, l = L-1, ..., 1::
     delta^l = delta^{l+1} w^{l+1} g^l'(z^l)
     dC/dw^l = delta^l a^{l-1},   dC/db^l = delta^l
 
-Indexing: Python lists are 0-based and the book's layers are 1-based, so
-w^l, b^l, z^l and delta^l live at index l - 1, while the list of
-activations has L + 1 entries and ``a[l]`` is a^l (``a[0]`` is x).
+Lists are indexed as the package docstring says: ``w[l-1]`` is w^l and
+``a[l]`` is a^l.
 """
 
 from __future__ import annotations
 
-from . import _checks
-from .single_neuron import scalar_activation
+from ._checks import prepare
 
-__all__ = ["C", "forward", "gradients"]
+__all__ = ["C", "forward", "gradients", "propagate"]
 
 
-def _activations(g, L):
-    if isinstance(g, list | tuple):
-        if len(g) != L:
-            raise ValueError(
-                f"got {len(g)} activations for L = {L} layers; "
-                "pass one, or exactly one per layer"
-            )
-        return [scalar_activation(gl) for gl in g]
-    return [scalar_activation(g)] * L
+def propagate(w, b, x, g):
+    """The forward loop, for inputs that :func:`forward` has checked.
+
+    ``g`` is a list of L Activations. Returns (z, a) as :func:`forward`.
+    """
+    z, a = [], [x]
+    for l in range(1, len(w) + 1):
+        z.append(w[l - 1] * a[l - 1] + b[l - 1])  # z^l = w^l a^{l-1} + b^l
+        a.append(g[l - 1](z[l - 1]))  # a^l = g^l(z^l)
+    return z, a
 
 
 def forward(w, b, x, g="sigmoid"):
@@ -51,24 +50,32 @@ def forward(w, b, x, g="sigmoid"):
     z : list of L floats
         ``z[l-1]`` is z^l.
     a : list of L + 1 floats
-        ``a[l]`` is a^l; ``a[0]`` is x and ``a[-1]`` the output a^L.
+        ``a[l]`` is a^l; ``a[0]`` is x and ``a[L]`` the output.
     """
-    w, b, x = _checks.scalar_layers(w, b, x)
-    gs = _activations(g, len(w))
-    z, a = [], [x]
-    for wl, bl, gl in zip(w, b, gs, strict=True):
-        z.append(wl * a[-1] + bl)
-        a.append(gl(z[-1]))
-    return z, a
+    w, b, x, _, g, _ = prepare(w, b, x, g=g, numbers=True)
+    return propagate(w, b, x, g)
 
 
 def C(w, b, x, y, g="sigmoid", cost="quadratic"):
-    """The cost C(a^L) of the L-layer network on one sample (x, y)."""
-    w, b, x = _checks.scalar_layers(w, b, x)
-    gs = _activations(g, len(w))
-    _, a = forward(w, b, x, gs)
-    y = _checks.as_scalar("y", y)
-    return _checks.cost_for(cost, y, gs[-1], len(w)).C(a[-1], y)
+    """The cost C(a^L, y) of the L-layer network on one sample.
+
+    Parameters
+    ----------
+    w, b, x, g
+        As in :func:`forward`: L floats each, the input, the activations.
+    y : float
+        The target.
+    cost : str or Cost
+        The cost, e.g. ``"quadratic"``.
+
+    Returns
+    -------
+    float
+        C(a^L, y), computed from z^L where the cost can.
+    """
+    w, b, x, y, g, cost = prepare(w, b, x, y, g, cost, numbers=True)
+    z, a = propagate(w, b, x, g)
+    return cost.C(a[-1], y, z[-1], g[-1])
 
 
 def gradients(w, b, x, y, g="sigmoid", cost="quadratic"):
@@ -80,21 +87,27 @@ def gradients(w, b, x, y, g="sigmoid", cost="quadratic"):
         delta^l = delta^{l+1} w^{l+1} g^l'(z^l)     for l = L-1, ..., 1
         dC/dw^l = delta^l a^{l-1},   dC/db^l = delta^l
 
+    Parameters
+    ----------
+    w, b, x, g
+        As in :func:`forward`.
+    y : float
+        The target.
+    cost : str or Cost
+        The cost, e.g. ``"quadratic"``.
+
     Returns
     -------
     dw, db : lists of L floats
         Shaped like ``w`` and ``b``: ``dw[l-1]`` is dC/dw^l.
     """
-    w, b, x = _checks.scalar_layers(w, b, x)
+    w, b, x, y, g, cost = prepare(w, b, x, y, g, cost, numbers=True)
     L = len(w)
-    gs = _activations(g, L)
-    z, a = forward(w, b, x, gs)
-    y = _checks.as_scalar("y", y)
-    cost = _checks.cost_for(cost, y, gs[L - 1], L)
+    z, a = propagate(w, b, x, g)
     delta = [None] * L
-    delta[L - 1] = cost.delta(z[L - 1], a[L], y, gs[L - 1])  # C'(a^L) g^L'(z^L)
-    for l in range(L - 1, 0, -1):  # book layers l = L-1, ..., 1
-        delta[l - 1] = delta[l] * w[l] * gs[l - 1].prime(z[l - 1], a[l])
+    delta[L - 1] = cost.delta(z[L - 1], a[L], y, g[L - 1])  # C'(a^L) g^L'(z^L)
+    for l in range(L - 1, 0, -1):  # l = L-1, ..., 1
+        delta[l - 1] = delta[l] * w[l] * g[l - 1].prime(z[l - 1], a[l])
     dw = [delta[l - 1] * a[l - 1] for l in range(1, L + 1)]
     db = list(delta)
     return dw, db

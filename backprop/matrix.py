@@ -8,54 +8,53 @@ b^l is (n_l, 1). Forward pass, with a^0 = x::
 Backward pass, from the multivariate chain rule::
 
     delta^L = grad C(a^L) * g^L'(z^L)
-    delta^l = (W^{l+1})^T delta^{l+1} * g^l'(z^l)
+    delta^l = ((W^{l+1})^T delta^{l+1}) * g^l'(z^l)
     dC/dW^l = delta^l (a^{l-1})^T,   dC/db^l = delta^l
 
-(* is the elementwise product.) Indexing: ``W[l-1]``, ``b[l-1]``,
-``z[l-1]`` and ``delta[l-1]`` hold layer l; ``a[l]`` is a^l, ``a[0] = x``.
+(* is the elementwise product.) Lists are indexed as the package docstring
+says: ``W[l-1]`` is W^l, ``a[l]`` is a^l.
 """
 
 from __future__ import annotations
 
-from . import _checks
+from ._checks import prepare
 
 __all__ = ["C", "deltas", "forward", "gradients", "propagate"]
 
 
-def propagate(W, b, A0, gs):
-    """The layer loop of the forward pass, for checked inputs.
+def propagate(W, b, x, g):
+    """The forward loop, for inputs that :func:`forward` has checked.
 
-    Works unchanged for one column or for m columns (chapter 6), because
-    ``W @ A + b`` broadcasts b^l over the columns. Returns (z, a) as in
-    :func:`forward`.
+    ``g`` is a list of L Activations. The same code serves one column x or
+    m columns X (chapter 6), because ``W @ A + b`` adds b^l to every
+    column. Returns (z, a) as :func:`forward`.
     """
-    z, a = [], [A0]
-    for Wl, bl, gl in zip(W, b, gs, strict=True):
-        zl = Wl @ a[-1]  # (n_l, n_{l-1}) @ (n_{l-1}, m) -> (n_l, m)
-        zl += bl  # in place: adds b^l to every column
-        z.append(zl)
-        a.append(gl(zl))
+    z, a = [], [x]
+    for l in range(1, len(W) + 1):
+        z.append(W[l - 1] @ a[l - 1] + b[l - 1])  # z^l: (n_l, m)
+        a.append(g[l - 1](z[l - 1]))  # a^l = g^l(z^l)
     return z, a
 
 
-def deltas(W, z, a, Y, gs, cost):
+def deltas(W, z, a, y, g, cost):
     """The backward recursion: every layer's error delta^l = dC/dz^l.
 
     Equations (chapter 4)::
 
-        delta^L = J_{g^L}(z^L)^T grad C(a^L)    (= grad C * g'(z^L))
-        delta^l = (W^{l+1})^T delta^{l+1} * g^l'(z^l)
+        delta^L = J_{g^L}(z^L)^T grad C(a^L)    (= grad C * g^L'(z^L))
+        delta^l = ((W^{l+1})^T delta^{l+1}) * g^l'(z^l)
 
-    Column j of each delta^l belongs to sample j, so the same code serves
-    the minibatch module. Returns a list of L arrays, ``delta[l-1]`` of
-    shape (n_l, m).
+    ``z``, ``a`` come from :func:`propagate`, ``g`` is the list of L
+    Activations and ``cost`` a Cost. Column j of each delta^l belongs to
+    sample j, so the same code serves the minibatch module. Returns a list
+    of L arrays, ``delta[l-1]`` of shape (n_l, m).
     """
     L = len(W)
     delta = [None] * L
-    delta[L - 1] = cost.delta(z[L - 1], a[L], Y, gs[L - 1])
-    for l in range(L - 1, 0, -1):  # book layers l = L-1, ..., 1
+    delta[L - 1] = cost.delta(z[L - 1], a[L], y, g[L - 1])
+    for l in range(L - 1, 0, -1):  # l = L-1, ..., 1
         back = W[l].T @ delta[l]  # (W^{l+1})^T delta^{l+1}: (n_l, m)
-        delta[l - 1] = gs[l - 1].delta(z[l - 1], a[l], back)
+        delta[l - 1] = g[l - 1].delta(z[l - 1], a[l], back)
     return delta
 
 
@@ -80,17 +79,30 @@ def forward(W, b, x, g="sigmoid"):
     a : list of L + 1 arrays
         ``a[l]`` is a^l, shape (n_l, 1); ``a[0]`` is x.
     """
-    W, b, x, _ = _checks.network(W, b, x, one_sample=True)
-    return propagate(W, b, x, _checks.activations_for(W, g))
+    W, b, x, _, g, _ = prepare(W, b, x, g=g, one_sample=True)
+    return propagate(W, b, x, g)
 
 
 def C(W, b, x, y, g="sigmoid", cost="quadratic"):
-    """The cost C(a^L, y) of one sample (a float)."""
-    W, b, x, y = _checks.network(W, b, x, y, one_sample=True)
-    gs = _checks.activations_for(W, g)
-    cost = _checks.cost_for(cost, y, gs[-1], len(W))
-    _, a = propagate(W, b, x, gs)
-    return cost.C(a[-1], y)[0]
+    """The cost C(a^L, y) of one sample.
+
+    Parameters
+    ----------
+    W, b, x, g
+        As in :func:`forward`: x has shape (n_0, 1).
+    y : array, shape (n_L, 1)
+        The target.
+    cost : str or Cost
+        ``"quadratic"``, ``"cross_entropy"`` or ``"categorical_cross_entropy"``.
+
+    Returns
+    -------
+    float
+        C(a^L, y), computed from z^L where the cost can (exact for any z).
+    """
+    W, b, x, y, g, cost = prepare(W, b, x, y, g, cost, one_sample=True)
+    z, a = propagate(W, b, x, g)
+    return cost.C(a[-1], y, z[-1], g[-1])[0]
 
 
 def gradients(W, b, x, y, g="sigmoid", cost="quadratic"):
@@ -99,7 +111,7 @@ def gradients(W, b, x, y, g="sigmoid", cost="quadratic"):
     Equations (chapter 4)::
 
         delta^L = grad C(a^L) * g^L'(z^L)
-        delta^l = (W^{l+1})^T delta^{l+1} * g^l'(z^l)
+        delta^l = ((W^{l+1})^T delta^{l+1}) * g^l'(z^l)
         dC/dW^l = delta^l (a^{l-1})^T,   dC/db^l = delta^l
 
     Parameters
@@ -114,13 +126,12 @@ def gradients(W, b, x, y, g="sigmoid", cost="quadratic"):
     Returns
     -------
     dW, db : lists of L arrays
-        Shaped like W and b. The inputs are not modified.
+        Shaped like W and b: ``dW[l-1]`` is dC/dW^l, (n_l, n_{l-1}).
     """
-    W, b, x, y = _checks.network(W, b, x, y, one_sample=True)
-    gs = _checks.activations_for(W, g)
-    cost = _checks.cost_for(cost, y, gs[-1], len(W))
-    z, a = propagate(W, b, x, gs)
-    delta = deltas(W, z, a, y, gs, cost)
-    dW = [d @ a_prev.T for d, a_prev in zip(delta, a[:-1], strict=True)]
-    db = delta
+    W, b, x, y, g, cost = prepare(W, b, x, y, g, cost, one_sample=True)
+    L = len(W)
+    z, a = propagate(W, b, x, g)
+    delta = deltas(W, z, a, y, g, cost)
+    dW = [delta[l - 1] @ a[l - 1].T for l in range(1, L + 1)]
+    db = [delta[l - 1] for l in range(1, L + 1)]
     return dW, db

@@ -6,23 +6,24 @@ column j of Delta^l is delta^l of sample j::
 
     Z^l = W^l A^{l-1} + b^l,   A^l = g^l(Z^l)
     Delta^L = grad C(A^L) * g^L'(Z^L)
-    Delta^l = (W^{l+1})^T Delta^{l+1} * g^l'(Z^l)
+    Delta^l = ((W^{l+1})^T Delta^{l+1}) * g^l'(Z^l)
 
 The cost is the mean of the per-sample costs, so its gradients are the
 means of the per-sample gradients::
 
     dC/dW^l = (1/m) Delta^l (A^{l-1})^T    (the product sums over samples)
     dC/db^l = (1/m) sum_j Delta^l[:, j]    (the mean of the columns)
+
+Lists are indexed as the package docstring says: ``W[l-1]`` is W^l,
+``A[l]`` is A^l.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
-from . import _checks
+from ._checks import prepare
 from .matrix import deltas, propagate
 
-__all__ = ["C", "forward", "gradients", "gradients_unchecked"]
+__all__ = ["C", "backprop", "forward", "gradients"]
 
 
 def forward(W, b, X, g="sigmoid"):
@@ -46,28 +47,37 @@ def forward(W, b, X, g="sigmoid"):
     A : list of L + 1 arrays
         ``A[l]`` is A^l, shape (n_l, m); ``A[0]`` is X.
     """
-    W, b, X, _ = _checks.network(W, b, X)
-    return propagate(W, b, X, _checks.activations_for(W, g))
+    W, b, X, _, g, _ = prepare(W, b, X, g=g)
+    return propagate(W, b, X, g)
 
 
 def C(W, b, X, Y, g="sigmoid", cost="quadratic"):
-    """The mean cost over the m samples, (1/m) sum_j C(a^L(j), y(j))."""
-    W, b, X, Y = _checks.network(W, b, X, Y)
-    gs = _checks.activations_for(W, g)
-    cost = _checks.cost_for(cost, Y, gs[-1], len(W))
-    _, A = propagate(W, b, X, gs)
-    return cost.C(A[-1], Y).mean()
+    """The mean cost over the m samples, (1/m) sum_j C(a^L(j), y(j)).
+
+    Parameters
+    ----------
+    W, b, X, g
+        As in :func:`forward`: X has shape (n_0, m).
+    Y : array, shape (n_L, m)
+        Targets as columns.
+    cost : str or Cost
+        ``"quadratic"``, ``"cross_entropy"`` or ``"categorical_cross_entropy"``.
+
+    Returns
+    -------
+    float
+        The mean cost, in the parameters' dtype, computed from Z^L where the
+        cost can (exact for any z).
+    """
+    W, b, X, Y, g, cost = prepare(W, b, X, Y, g, cost)
+    Z, A = propagate(W, b, X, g)
+    return cost.C(A[-1], Y, Z[-1], g[-1]).mean()
 
 
 def gradients(W, b, X, Y, g="sigmoid", cost="quadratic"):
     """Gradients of the mean cost over a minibatch, vectorized.
 
-    Equations (chapter 6)::
-
-        Delta^L = grad C(A^L) * g^L'(Z^L)
-        Delta^l = (W^{l+1})^T Delta^{l+1} * g^l'(Z^l)
-        dC/dW^l = (1/m) Delta^l (A^{l-1})^T
-        dC/db^l = (1/m) sum_j Delta^l[:, j]
+    Checks the input, then computes :func:`backprop`.
 
     Parameters
     ----------
@@ -84,36 +94,36 @@ def gradients(W, b, X, Y, g="sigmoid", cost="quadratic"):
         Shaped like W and b, averaged over the m samples. The inputs are
         not modified. float32 inputs give float32 gradients.
     """
-    W, b, X, Y = _checks.network(W, b, X, Y)
-    gs = _checks.activations_for(W, g)
-    cost = _checks.cost_for(cost, Y, gs[-1], len(W))
-    return gradients_unchecked(W, b, X, Y, gs, cost)
+    W, b, X, Y, g, cost = prepare(W, b, X, Y, g, cost)
+    return backprop(W, b, X, Y, g, cost)
 
 
-def gradients_unchecked(W, b, X, Y, gs, cost, *, scale=1.0, out=None):
-    """:func:`gradients` for inputs that were already checked.
+def backprop(W, b, X, Y, g, cost):
+    """The equations of chapter 6, for input that is already checked.
 
-    ``gs`` is the list of L :class:`~backprop.activations.Activation`
-    objects and ``cost`` a :class:`~backprop.costs.Cost`. The training loop
-    checks its inputs once and then calls this for every minibatch, with
-    ``scale = -eta`` and ``out = (dW, db)``, arrays shaped like W and b that
-    it reuses, so that a step allocates no parameter-sized arrays. It
-    computes, for c = scale / m::
+    Equations (chapter 6)::
 
-        dW^l = (c Delta^l) (A^{l-1})^T = scale dC/dW^l
-        db^l = sum_j (c Delta^l)[:, j]  = scale dC/db^l
+        Delta^L = grad C(A^L) * g^L'(Z^L)
+        Delta^l = ((W^{l+1})^T Delta^{l+1}) * g^l'(Z^l)
+        dC/dW^l = (1/m) Delta^l (A^{l-1})^T
+        dC/db^l = (1/m) sum_j Delta^l[:, j]
 
-    The factor c is applied to Delta^l (n_l x m), the smaller operand, not
-    to the product (n_l x n_{l-1}). Returns (dW, db), new arrays unless
-    ``out`` is given.
+    :func:`gradients` calls it after checking its input, and so does
+    :func:`backprop.train.sgd`, once per minibatch. Call it directly
+    only with what those checks guarantee: W, b, X, Y arrays of one float
+    dtype and matching shapes, ``g`` a list of L Activation objects (e.g.
+    ``[activations.tanh, activations.softmax]``) and ``cost`` a Cost object
+    (e.g. ``costs.COSTS["quadratic"]``). It then costs no checks at all.
+
+    Returns
+    -------
+    dW, db : lists of L arrays
+        As :func:`gradients`: ``dW[l-1]`` is dC/dW^l, ``db[l-1]`` dC/db^l.
     """
-    Z, A = propagate(W, b, X, gs)
-    Delta = deltas(W, Z, A, Y, gs, cost)  # new arrays, ours to scale
-    c = float(scale) / X.shape[1]  # a Python float: float32 stays float32
-    L = len(W)
-    dW, db = out if out is not None else ([None] * L, [None] * L)
-    for l, (D, A_prev) in enumerate(zip(Delta, A[:-1], strict=True)):
-        D *= c
-        dW[l] = np.matmul(D, A_prev.T, out=dW[l])  # (n_l, m) @ (m, n_{l-1})
-        db[l] = np.sum(D, axis=1, keepdims=True, out=db[l])  # (n_l, 1)
+    L, m = len(W), X.shape[1]
+    Z, A = propagate(W, b, X, g)  # Z^l, A^l: (n_l, m)
+    Delta = deltas(W, Z, A, Y, g, cost)  # Delta^l: (n_l, m)
+    # (1/m) Delta^l (A^{l-1})^T, and the mean of the columns of Delta^l
+    dW = [Delta[l - 1] @ A[l - 1].T / m for l in range(1, L + 1)]
+    db = [Delta[l - 1].sum(axis=1, keepdims=True) / m for l in range(1, L + 1)]
     return dW, db

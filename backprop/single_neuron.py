@@ -11,21 +11,9 @@ Forward pass and chain rule, for scalars x, w, b and target y::
 
 from __future__ import annotations
 
-from . import _checks
-from .activations import get_activation
+from ._checks import prepare
 
-__all__ = ["C", "forward", "gradients", "scalar_activation"]
-
-
-def scalar_activation(g):
-    """Resolve ``g`` for a single neuron: any elementwise activation."""
-    g = get_activation(g)
-    if not g.elementwise:
-        raise ValueError(
-            f"{g.name} is not elementwise and needs a layer of several neurons; "
-            "single-neuron layers take 'sigmoid', 'tanh' or 'relu'"
-        )
-    return g
+__all__ = ["C", "forward", "gradients"]
 
 
 def forward(w, b, x, g="sigmoid"):
@@ -43,18 +31,30 @@ def forward(w, b, x, g="sigmoid"):
     z, a : float
         The neuron's weighted input and its activation (the output).
     """
-    w, b, x = (_checks.as_scalar(n, v) for n, v in (("w", w), ("b", b), ("x", x)))
-    g = scalar_activation(g)
+    (w,), (b,), x, _, (g,), _ = prepare([w], [b], x, g=g, numbers=True)
     z = w * x + b
     return z, g(z)
 
 
 def C(w, b, x, y, g="sigmoid", cost="quadratic"):
-    """The cost C(a) of one neuron on one sample (x, y)."""
-    g = scalar_activation(g)
-    _, a = forward(w, b, x, g)
-    y = _checks.as_scalar("y", y)
-    return _checks.cost_for(cost, y, g, 1).C(a, y)
+    """The cost C(a, y) of one neuron on one sample (x, y).
+
+    Parameters
+    ----------
+    w, b, x, y : float
+        Weight, bias, input and target.
+    g, cost
+        The activation and the cost, as in :func:`gradients`.
+
+    Returns
+    -------
+    float
+        C(a, y) with a = g(w x + b), computed from z where the cost can
+        (cross-entropy: exact for any z).
+    """
+    (w,), (b,), x, y, (g,), cost = prepare([w], [b], x, y, g, cost, numbers=True)
+    z = w * x + b
+    return cost.C(g(z), y, z, g)
 
 
 def gradients(w, b, x, y, g="sigmoid", cost="quadratic"):
@@ -78,9 +78,8 @@ def gradients(w, b, x, y, g="sigmoid", cost="quadratic"):
     dw, db : float
         The two partial derivatives, in the order of the parameters.
     """
-    g = scalar_activation(g)
-    z, a = forward(w, b, x, g)
-    y = _checks.as_scalar("y", y)
-    cost = _checks.cost_for(cost, y, g, 1)
+    (w,), (b,), x, y, (g,), cost = prepare([w], [b], x, y, g, cost, numbers=True)
+    z = w * x + b
+    a = g(z)
     delta = cost.delta(z, a, y, g)  # dC/dz = C'(a) g'(z)
     return delta * x, delta

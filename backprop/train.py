@@ -1,25 +1,26 @@
 """Gradient descent and minibatch SGD (chapters 5 and 6).
 
 This is the only code that updates parameters. It copies the caller's W and
-b first, so they are never modified, and applies for every minibatch::
+b first, so they are never modified, and then applies for every minibatch::
 
     W^l := W^l - eta dC/dW^l,    b^l := b^l - eta dC/db^l
 
-If the cost becomes NaN or infinite, training stops with a
-:class:`DivergenceError` that names the epoch.
+with the gradients of :func:`backprop.minibatch.backprop`, the mean of the
+per-sample gradients of chapter 4. If the cost becomes NaN or infinite,
+training stops with a :class:`DivergenceError`.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import _checks
+from ._arguments import layer_sizes, positive_number, whole_number
+from ._checks import FLOATS, prepare
 from .matrix import propagate
-from .minibatch import gradients_unchecked
+from .minibatch import backprop
 
 __all__ = ["DivergenceError", "Trained", "gradient_descent", "init_params", "sgd"]
 
@@ -30,32 +31,30 @@ class DivergenceError(FloatingPointError):
 
 @dataclass(frozen=True)
 class Trained:
-    """What training returns: new parameters and the cost history."""
+    """What training returns: the new ``W`` and ``b`` (``W[l-1]`` is W^l),
+    and ``costs``, the mean training cost before training and after each
+    epoch, shape (epochs + 1,)."""
 
     W: list
-    """Trained weights, ``W[l-1]`` is W^l."""
     b: list
-    """Trained biases, ``b[l-1]`` is b^l."""
     costs: np.ndarray
-    """Mean cost on the training set before training and after each epoch,
-    shape (epochs + 1,)."""
 
 
-def init_params(sizes: Sequence[int], seed=0, dtype=np.float64):
+def init_params(sizes, seed=0, dtype=np.float64):
     """Random initial parameters for layer sizes (n_0, n_1, ..., n_L).
 
     W^l has entries from N(0, 1/n_{l-1}), so every z^l starts with a
-    variance near that of the inputs; b^l = 0.
+    variance near that of the inputs; b^l = 0. ``dtype``: float64 or
+    float32; ``seed``: an int or a numpy Generator (which this advances).
 
     Returns
     -------
     W, b : lists of L arrays
         ``W[l-1]`` of shape (n_l, n_{l-1}) and ``b[l-1]`` of shape (n_l, 1).
     """
-    if len(sizes) < 2 or any(int(n) < 1 for n in sizes):
-        raise ValueError(
-            f"sizes must be (n_0, ..., n_L) with L >= 1, n_l >= 1: {sizes}"
-        )
+    sizes = layer_sizes(sizes)
+    if np.dtype(dtype) not in FLOATS:
+        raise TypeError(f"dtype must be float32 or float64, got {np.dtype(dtype)}")
     rng = np.random.default_rng(seed)
     W = [
         (rng.standard_normal((n, n_prev)) / np.sqrt(n_prev)).astype(dtype)
@@ -65,60 +64,31 @@ def init_params(sizes: Sequence[int], seed=0, dtype=np.float64):
     return W, b
 
 
-def _step(W, b, X, Y, gs, cost, eta, dW, db):
-    """One minibatch step, in place: the update of :func:`sgd`.
-
-    ``dW`` and ``db`` are arrays shaped like W and b that the caller reuses
-    from step to step. They receive -eta dC/dW^l and -eta dC/db^l (see
-    :func:`backprop.minibatch.gradients_unchecked`), so the update is one
-    addition per parameter, with no temporary array::
-
-        W^l := W^l - eta dC/dW^l,    b^l := b^l - eta dC/db^l
-    """
-    gradients_unchecked(W, b, X, Y, gs, cost, scale=-eta, out=(dW, db))
-    for Wl, bl, dWl, dbl in zip(W, b, dW, db, strict=True):
-        Wl += dWl  # dWl = -eta dC/dW^l
-        bl += dbl  # dbl = -eta dC/db^l
-
-
 def sgd(
-    W,
-    b,
-    X,
-    Y,
-    *,
-    eta: float,
-    epochs: int,
-    batch_size: int | None = None,
-    seed=0,
-    g="sigmoid",
-    cost="quadratic",
-    callback: Callable | None = None,
-) -> Trained:
+    W, b, X, Y, *, eta, epochs, batch_size=None, seed=0, g="sigmoid",
+    cost="quadratic", callback=None,
+) -> Trained:  # fmt: skip
     """Minibatch stochastic gradient descent.
 
-    Every epoch shuffles the m samples with a seeded
-    ``numpy.random.Generator`` and walks through them in minibatches of
-    ``batch_size`` columns (the last one may be smaller), taking one step
-    per minibatch with the gradients of :func:`backprop.minibatch.gradients`.
+    Every epoch shuffles the m samples and takes one gradient step per
+    minibatch of ``batch_size`` columns (the last one may be smaller).
 
     Parameters
     ----------
     W, b : sequences of L arrays
         Initial parameters (not modified).
-    X : array, shape (n_0, m)
-        Training inputs as columns.
-    Y : array, shape (n_L, m)
-        Training targets as columns.
+    X, Y : arrays, shapes (n_0, m) and (n_L, m)
+        Training inputs and targets, samples as columns.
     eta : float
         Learning rate, > 0.
     epochs : int
         Passes over the data, >= 0.
     batch_size : int, optional
-        Samples per step; the default (None) is m: full-batch gradient
-        descent without shuffling.
+        Samples per step, 1..m. The default (None) is m: full-batch
+        gradient descent, without shuffling.
     seed : int or numpy.random.Generator
-        Seeds the shuffling.
+        Seeds the shuffling. A Generator is used as it is, so training
+        advances the caller's generator.
     g, cost
         As in :func:`backprop.minibatch.gradients`.
     callback : callable, optional
@@ -128,50 +98,32 @@ def sgd(
     Returns
     -------
     Trained
-        New parameters and the cost history.
-
-    Raises
-    ------
-    DivergenceError
-        If the training cost becomes NaN or infinite.
+        New W and b, and the exact mean cost on (X, Y) before training and
+        after every epoch. Raises :class:`DivergenceError` if it is NaN or
+        infinite.
     """
-    W, b, X, Y = _checks.network(W, b, X, Y)
-    gs = _checks.activations_for(W, g)
-    cost = _checks.cost_for(cost, Y, gs[-1], len(W))
+    W, b, X, Y, g, cost = prepare(W, b, X, Y, g, cost)
     m = X.shape[1]
-    if not (np.isfinite(eta) and eta > 0):
-        raise ValueError(f"the learning rate eta must be a positive number, got {eta}")
-    if int(epochs) != epochs or epochs < 0:
-        raise ValueError(f"epochs must be a whole number >= 0, got {epochs}")
-    batch_size = m if batch_size is None else batch_size
-    if int(batch_size) != batch_size or not 1 <= batch_size <= m:
-        raise ValueError(
-            f"batch_size must be a whole number in 1..m = {m}, got {batch_size}"
-        )
-    eta = float(eta)  # a Python float is "weak": float32 stays float32
-    shuffle = batch_size < m
+    eta = positive_number("the learning rate eta", eta)
+    epochs = whole_number("epochs", epochs, 0)
+    if batch_size is None:
+        batch_size = m  # full batch: no shuffling
+    batch_size = whole_number("batch_size", batch_size, 1, m, f"m = {m}")
     rng = np.random.default_rng(seed)
     W = [Wl.copy() for Wl in W]  # the caller's arrays are never modified
     b = [bl.copy() for bl in b]
-    dW = [np.empty_like(Wl) for Wl in W]  # reused by every step
-    db = [np.empty_like(bl) for bl in b]
-
-    def mean_cost():
-        _, A = propagate(W, b, X, gs)
-        return float(cost.C(A[-1], Y).mean())
-
-    costs = [mean_cost()]
-    with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(1, int(epochs) + 1):
-            order = rng.permutation(m) if shuffle else None
-            for start in range(0, m, batch_size):
-                if shuffle:
-                    cols = order[start : start + batch_size]
-                    Xb, Yb = X[:, cols], Y[:, cols]
-                else:
-                    Xb, Yb = X, Y
-                _step(W, b, Xb, Yb, gs, cost, eta, dW, db)
-            costs.append(mean_cost())
+    costs = [_mean_cost(W, b, X, Y, g, cost)]
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence: see below
+        for epoch in range(1, epochs + 1):
+            order = rng.permutation(m) if batch_size < m else slice(None)
+            Xs, Ys = X[:, order], Y[:, order]  # the columns, shuffled
+            for i in range(0, m, batch_size):
+                cols = slice(i, i + batch_size)  # the next minibatch
+                dW, db = backprop(W, b, Xs[:, cols], Ys[:, cols], g, cost)
+                for l in range(1, len(W) + 1):
+                    W[l - 1] -= eta * dW[l - 1]  # W^l := W^l - eta dC/dW^l
+                    b[l - 1] -= eta * db[l - 1]  # b^l := b^l - eta dC/db^l
+            costs.append(_mean_cost(W, b, X, Y, g, cost))
             if not np.isfinite(costs[-1]):
                 raise DivergenceError(
                     f"training diverged in epoch {epoch}: the cost became "
@@ -180,6 +132,12 @@ def sgd(
             if callback is not None:
                 callback(epoch, W, b)
     return Trained(W, b, np.array(costs))
+
+
+def _mean_cost(W, b, X, Y, g, cost):
+    """The mean cost over all m samples, exact: taken from z^L (see costs)."""
+    Z, A = propagate(W, b, X, g)
+    return float(cost.C(A[-1], Y, Z[-1], g[-1]).mean())
 
 
 def gradient_descent(
@@ -191,14 +149,5 @@ def gradient_descent(
     mean cost over the whole training set.
     """
     return sgd(
-        W,
-        b,
-        X,
-        Y,
-        eta=eta,
-        epochs=epochs,
-        batch_size=None,
-        g=g,
-        cost=cost,
-        callback=callback,
-    )
+        W, b, X, Y, eta=eta, epochs=epochs, g=g, cost=cost, callback=callback
+    )  # fmt: skip

@@ -15,19 +15,9 @@ rule, dz^2/dz^1 = w^2 g'(z^1)::
 
 from __future__ import annotations
 
-from . import _checks
-from .single_neuron import scalar_activation
+from ._checks import prepare
 
 __all__ = ["C", "forward", "gradients"]
-
-
-def _activations(g):
-    if isinstance(g, list | tuple):
-        if len(g) != 2:
-            raise ValueError(f"two layers need 2 activations (g^1, g^2), got {len(g)}")
-        return scalar_activation(g[0]), scalar_activation(g[1])
-    g = scalar_activation(g)
-    return g, g
 
 
 def forward(w1, b1, w2, b2, x, g="sigmoid"):
@@ -47,8 +37,9 @@ def forward(w1, b1, w2, b2, x, g="sigmoid"):
     z1, a1, z2, a2 : float
         Weighted inputs and activations; a2 is the output.
     """
-    (w1, w2), (b1, b2), x = _checks.scalar_layers([w1, w2], [b1, b2], x)
-    g1, g2 = _activations(g)
+    (w1, w2), (b1, b2), x, _, (g1, g2), _ = prepare(
+        [w1, w2], [b1, b2], x, g=g, numbers=True
+    )
     z1 = w1 * x + b1
     a1 = g1(z1)
     z2 = w2 * a1 + b2
@@ -57,11 +48,27 @@ def forward(w1, b1, w2, b2, x, g="sigmoid"):
 
 
 def C(w1, b1, w2, b2, x, y, g="sigmoid", cost="quadratic"):
-    """The cost C(a^2) of the two-layer network on one sample (x, y)."""
-    g1, g2 = _activations(g)
-    *_, a2 = forward(w1, b1, w2, b2, x, (g1, g2))
-    y = _checks.as_scalar("y", y)
-    return _checks.cost_for(cost, y, g2, 2).C(a2, y)
+    """The cost C(a^2, y) of the two-layer network on one sample.
+
+    Parameters
+    ----------
+    w1, b1, w2, b2, x, g
+        As in :func:`forward` (floats, and the activations).
+    y : float
+        The target.
+    cost : str or Cost
+        The cost, e.g. ``"quadratic"``.
+
+    Returns
+    -------
+    float
+        C(a^2, y), computed from z^2 where the cost can.
+    """
+    (w1, w2), (b1, b2), x, y, (g1, g2), cost = prepare(
+        [w1, w2], [b1, b2], x, y, g, cost, numbers=True
+    )
+    z2 = w2 * g1(w1 * x + b1) + b2
+    return cost.C(g2(z2), y, z2, g2)
 
 
 def gradients(w1, b1, w2, b2, x, y, g="sigmoid", cost="quadratic"):
@@ -79,10 +86,13 @@ def gradients(w1, b1, w2, b2, x, y, g="sigmoid", cost="quadratic"):
     dw1, db1, dw2, db2 : float
         In the order of the parameters.
     """
-    g1, g2 = _activations(g)
-    z1, a1, z2, a2 = forward(w1, b1, w2, b2, x, (g1, g2))
-    y = _checks.as_scalar("y", y)
-    cost = _checks.cost_for(cost, y, g2, 2)
+    (w1, w2), (b1, b2), x, y, (g1, g2), cost = prepare(
+        [w1, w2], [b1, b2], x, y, g, cost, numbers=True
+    )
+    z1 = w1 * x + b1
+    a1 = g1(z1)
+    z2 = w2 * a1 + b2
+    a2 = g2(z2)
     delta2 = cost.delta(z2, a2, y, g2)  # C'(a^2) g'(z^2)
     delta1 = delta2 * w2 * g1.prime(z1, a1)
     return delta1 * x, delta1, delta2 * a1, delta2

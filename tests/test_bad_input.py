@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from helpers import network
 
-from backprop import l_layer, matrix, minibatch, single_neuron, train, two_layer
+from backprop import data, l_layer, matrix, minibatch, single_neuron, train, two_layer
 
 
 def snapshot(*arrays):
@@ -63,6 +63,18 @@ def w_inf(W, b, X, Y):
     return W, b, X, Y
 
 
+def b_nan(W, b, X, Y):
+    b[1] = b[1].copy()
+    b[1][0, 0] = np.nan
+    return W, b, X, Y
+
+
+def b_inf(W, b, X, Y):
+    b[0] = b[0].copy()
+    b[0][2, 0] = -np.inf
+    return W, b, X, Y
+
+
 def y_nan(W, b, X, Y):
     Y = Y.copy()
     Y[0, 0] = np.nan
@@ -99,6 +111,8 @@ CASES = [
     (x_no_samples, ValueError, r"no samples \(m = 0"),
     (x_nan, ValueError, r"X contains 1 NaN or infinite"),
     (w_inf, ValueError, r"layer 1: W\^1 contains 1 NaN or infinite"),
+    (b_nan, ValueError, r"layer 2: b\^2 contains 1 NaN or infinite"),
+    (b_inf, ValueError, r"layer 1: b\^1 contains 1 NaN or infinite"),
     (y_nan, ValueError, r"Y contains 1 NaN"),
     (mixed_dtypes, TypeError, r"X is float32 but the parameters are float64"),
     (b_dtype, TypeError, r"layer 1: b\^1 is float32 but W\^1 is float64"),
@@ -196,7 +210,7 @@ def test_cross_entropy_targets_must_be_probabilities():
         ),
         (
             lambda: l_layer.forward([1.0], [0.0], 1.0, g=["tanh", "relu"]),
-            "2 activations for L = 1",
+            "2 activations for a network of L = 1",
         ),
         (lambda: l_layer.gradients([1.0], [0.0], 1.0, np.nan), "y contains 1 NaN"),
     ],
@@ -206,16 +220,75 @@ def test_scalar_steps_bad_input(call, message):
         call()
 
 
-def test_bad_training_settings():
+# (keyword arguments of sgd, error, message): each names the argument and
+# what it accepts.
+TRAINING = [
+    (dict(eta=-1), ValueError, r"learning rate eta must be a positive number"),
+    (dict(eta="0.1"), TypeError, r"eta must be a positive number \(an int.*'0.1'"),
+    (dict(eta=True), TypeError, r"eta must be a positive number.*True of type bool"),
+    (dict(eta=np.nan), ValueError, r"eta must be a positive number, got nan"),
+    (dict(epochs=1.5), ValueError, r"epochs must be a whole number >= 0 .*got 1.5"),
+    (dict(epochs=None), TypeError, r"epochs must be a whole number >= 0 .*got None"),
+    (dict(epochs=True), TypeError, r"epochs must be a whole number.*True of type bool"),
+    (dict(epochs=-1), ValueError, r"epochs must be a whole number >= 0"),
+    (dict(batch_size=5), ValueError, r"batch_size must be a whole number in 1..m = 4"),
+    (dict(batch_size=2.0), ValueError, r"batch_size must be a whole number.* 2.0"),
+    (dict(batch_size="2"), TypeError, r"batch_size must be a whole number in 1..m = 4"),
+    (dict(batch_size=0), ValueError, r"batch_size must be a whole number in 1..m = 4"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("settings", "error", "message"), TRAINING)
+def test_bad_training_settings(settings, error, message):
     W, b, X, Y = good()
-    with pytest.raises(ValueError, match=r"learning rate eta must be a positive"):
-        train.sgd(W, b, X, Y, eta=-1, epochs=1)
-    with pytest.raises(
-        ValueError, match=r"batch_size must be a whole number in 1..m = 4"
-    ):
-        train.sgd(W, b, X, Y, eta=0.1, epochs=1, batch_size=5)
-    with pytest.raises(ValueError, match=r"epochs must be a whole number"):
-        train.sgd(W, b, X, Y, eta=0.1, epochs=1.5)
+    before = snapshot(W, b, X, Y)
+    with pytest.raises(error, match=message):
+        train.sgd(W, b, X, Y, **{"eta": 0.1, "epochs": 1, **settings})
+    assert_unchanged(before, snapshot(W, b, X, Y))
+
+
+def test_good_training_settings_of_numpy_types():
+    W, b, X, Y = good()
+    kw = dict(eta=np.float32(0.1), epochs=np.int64(2), batch_size=np.int32(2))
+    assert train.sgd(W, b, X, Y, **kw).costs.shape == (3,)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (dict(sizes=[2.5, 3]), ValueError, r"sizes\[0\] must be a whole number >= 1"),
+        (dict(sizes=[2, 0]), ValueError, r"sizes\[1\] must be a whole number >= 1"),
+        (dict(sizes=[2, None]), TypeError, r"sizes\[1\] must be a whole number"),
+        (dict(sizes=[3]), ValueError, r"sizes must be \(n_0, ..., n_L\) with L >= 1"),
+        (dict(sizes=5), TypeError, r"sizes must be a list of ints"),
+        (dict(sizes=[2, 3], dtype=int), TypeError, r"dtype must be float32 .*int64"),
+        (dict(sizes=[2, 3], dtype=np.float16), TypeError, r"float64, got float16"),
+    ],
+)  # fmt: skip
+def test_bad_init_params(kwargs, error, message):
+    sizes = kwargs["sizes"]
+    before = snapshot(sizes)
+    with pytest.raises(error, match=message):
+        train.init_params(**kwargs)
+    assert snapshot(sizes) == before
+
+
+@pytest.mark.parametrize(
+    ("labels", "k", "message"),
+    [
+        ([], None, r"labels is empty"),
+        (np.array([], dtype=int), 3, r"labels is empty"),
+        ([0.0, 1.0], None, r"labels must be a 1-D integer array"),
+        ([0, 2], 2, r"labels must lie in 0..1"),
+        ([0, -1], 2, r"labels must lie in 0..1"),
+        ([0, 1], 0, r"k must be a whole number of classes >= 1"),
+    ],
+)
+def test_bad_one_hot(labels, k, message):
+    before = snapshot(labels)
+    with pytest.raises(ValueError, match=message):
+        data.one_hot(labels, k)
+    assert_unchanged(before, snapshot(labels))
 
 
 def test_softmax_needs_two_outputs():

@@ -7,6 +7,7 @@ cover that. Refresh the notebooks with ``python .ci/execute_notebooks.py``.
 """
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -42,7 +43,16 @@ STEP_MODULES = {
     "04_many_neurons": {"matrix"},
     "05_backprop_and_gd": {"matrix", "train"},
     "06_minibatches": {"minibatch"},
+    "09_autodiff": {"autodiff"},
 }
+
+# The numbered chapters: each runs an asserting finite-difference check and
+# shows a figure; chapters 1-8 end with 3 to 6 exercises, 30 or more in all.
+CHAPTERS = sorted(p for p in NOTEBOOKS if re.match(r"\d\d_", p.name))
+NUMBERED = [p for p in CHAPTERS if not p.name.startswith("00_")]
+EXERCISE_CHAPTERS = [p for p in NUMBERED if 1 <= int(p.name[:2]) <= 8]
+FD_CALLS = {"check_gradients", "numerical_gradient", "derivative"}
+ASSERTING = re.compile(r"^\s*assert\b|\bassert_\w+\(|pytest\.raises", re.M)
 
 
 def read(path):
@@ -250,3 +260,123 @@ def test_import_detection():
         "import numpy"
     )
     assert imported_backprop_modules(source) == {"matrix", "l_layer"}
+
+
+def called_names(source):
+    """Names of the functions called in ``source`` (f(...) and x.f(...))."""
+    lines = [
+        "" if line.lstrip().startswith(("%", "!")) else line
+        for line in source.splitlines()
+    ]
+    names = set()
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        if isinstance(node, ast.Call):
+            func = node.func
+            names.add(
+                func.attr
+                if isinstance(func, ast.Attribute)
+                else getattr(func, "id", "")
+            )
+    return names
+
+
+def has_image(cell):
+    return any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+
+
+@pytest.mark.parametrize("path", NUMBERED, ids=lambda p: p.name)
+def test_chapter_runs_an_asserting_gradient_check_and_shows_a_figure(path):
+    cells = code_cells(read(path))
+    checks = [
+        c
+        for c in cells
+        if "check_gradients" in called_names(c.source)
+        or (called_names(c.source) & FD_CALLS and ASSERTING.search(c.source))
+    ]
+    # check_gradients raises GradientCheckError itself: it asserts.
+    assert checks, f"{path.name}: no cell runs an asserting finite-difference check"
+    assert any(has_image(c) for c in cells), f"{path.name}: no figure"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
+def test_plotting_code_is_collapsed_and_package_source_is_not(path):
+    """In the HTML a page reads as prose, math and figures (hide-input)."""
+    for index, cell in enumerate(read(path).cells):
+        if cell.cell_type != "code":
+            continue
+        tags = set(cell.metadata.get("tags", []))
+        if has_image(cell):
+            assert "hide-input" in tags, (
+                f"{path.name} cell {index}: a plot, not hide-input"
+            )
+        if "getsource" in cell.source:
+            hidden = tags & {"hide-input", "remove-input", "remove-cell"}
+            assert not hidden, f"{path.name} cell {index}: package source is hidden"
+
+
+def exercise_regions(nb):
+    """{label: (exercise cells, solution cells)} of a notebook's exercises."""
+    regions, current, where = {}, None, None
+    start = re.compile(r"\{(exercise|solution)(-start)?\}\s*(\S*)")
+    for cell in nb.cells:
+        text = strip_macro_line(cell.source) if cell.cell_type == "markdown" else ""
+        match = start.search(text)
+        if match:
+            kind = match.group(1)
+            if kind == "exercise":
+                label = re.search(r":label:\s*(\S+)", text)
+                assert label, f"an exercise without a :label: ({text[:60]!r})"
+                current, where = label.group(1), 0
+                regions[current] = ([cell], [])
+            else:
+                current, where = match.group(3), 1
+                assert current in regions, (
+                    f"a solution to an unknown exercise {current!r}"
+                )
+                regions[current][1].append(cell)
+            continue
+        if current is not None:
+            regions[current][where].append(cell)
+        if re.search(r"\{(exercise|solution)-end\}", text):
+            current = None
+    return regions
+
+
+@pytest.mark.parametrize("path", EXERCISE_CHAPTERS, ids=lambda p: p.name)
+def test_chapter_ends_with_three_to_six_exercises_each_solved(path):
+    regions = exercise_regions(read(path))
+    assert 3 <= len(regions) <= 6, f"{path.name}: {len(regions)} exercises"
+    for label, (exercise, solution) in regions.items():
+        assert solution, f"{path.name}: exercise {label} has no solution"
+        if any(c.cell_type == "code" for c in exercise):
+            calls = set().union(
+                *(called_names(c.source) for c in solution if c.cell_type == "code")
+            )
+            checkers = {n for n in calls if n.startswith("check_")}
+            assert checkers, f"{path.name}: code exercise {label}: no checker runs"
+
+
+def test_thirty_or_more_exercises():
+    total = sum(len(exercise_regions(read(p))) for p in EXERCISE_CHAPTERS)
+    assert total >= 30, total
+
+
+def test_every_checker_has_a_test_that_rejects_a_wrong_answer():
+    import backprop.exercises as package
+
+    folder = Path(package.__file__).parent
+    tests = {
+        p: p.read_text(encoding="utf-8")
+        for p in (REPO_ROOT / "tests").glob("test_exercises_ch*.py")
+    }
+    missing = []
+    for module in sorted(folder.glob("ch*.py")):
+        names = re.findall(
+            r"^def (check_\w+)\(", module.read_text(encoding="utf-8"), re.M
+        )
+        for name in names:
+            if not any(
+                name in text and "ExerciseError" in text for text in tests.values()
+            ):
+                missing.append(f"{module.stem}.{name}")
+    assert missing == [], f"checkers without a wrong-answer test: {missing}"

@@ -111,3 +111,32 @@ def test_datasets_are_deterministic_columns():
     )
     with pytest.raises(ValueError, match=r"labels must lie in 0..1"):
         data.one_hot(np.array([0, 2]), 2)
+
+
+def test_the_cost_history_is_the_exact_mean_training_cost():
+    """Checked against the cost written out per sample, from z, in long double."""
+    X, Y = data.spirals(m=30, k=3, seed=2)
+    W, b = train.init_params([2, 6, 3], seed=3)
+    g, cost = ["tanh", "softmax"], "categorical_cross_entropy"
+    seen = [([w.copy() for w in W], [x.copy() for x in b])]
+
+    def keep(epoch, W, b):
+        seen.append(([w.copy() for w in W], [x.copy() for x in b]))
+
+    kw = dict(eta=2.0, epochs=4, batch_size=8, g=g, cost=cost, callback=keep)
+    trained = train.sgd(W, b, X, Y, **kw)
+    for (Wk, bk), recorded in zip(seen, trained.costs, strict=True):
+        Z, _ = minibatch.forward(Wk, bk, X, g)
+        z = Z[-1].astype(np.longdouble)
+        log_softmax = z - z.max(0) - np.log(np.exp(z - z.max(0)).sum(0))
+        exact = -(Y * log_softmax).sum(0).mean()
+        assert recorded == pytest.approx(float(exact), rel=1e-13)
+
+
+def test_a_confidently_wrong_network_reports_its_true_cost():
+    # z^L = 50 on every sample whose label is 0: the cost is about 50 per
+    # sample, not the 36.04 a clipped a^L would give
+    X, Y = np.ones((1, 4)), np.zeros((1, 4))
+    W, b = [np.array([[50.0]])], [np.zeros((1, 1))]
+    trained = train.sgd(W, b, X, Y, eta=1e-6, epochs=1, cost="cross_entropy")
+    assert trained.costs[0] == pytest.approx(50.0, rel=1e-15)

@@ -25,7 +25,8 @@ agree on three things:
   its preamble. JupyterLab typesets each markdown cell on its own, in any
   order, so every markdown cell that uses a macro starts with a hidden line
   that defines them (:func:`macro_line`); :func:`with_macro_line` keeps that
-  line canonical, and the build removes it from the pages.
+  line canonical, and the build removes it from the pages. (The LaTeX side
+  is in ``backprop_latex.py``.)
 
 Diagrams: ```` ```mermaid ```` fences are drawn in the browser by the
 vendored ``mermaid.min.js`` (see ``book/_static/vendor/mermaid/VERSION``),
@@ -215,13 +216,13 @@ def check_stamps(app):
 
 
 def _use_macros(app, config):
-    """config-inited: the macros from book/_macros.tex, for MathJax and LaTeX."""
+    """config-inited: the macros from book/_macros.tex, for MathJax.
+
+    The LaTeX preamble gets them from book/_ext/backprop_latex.py.
+    """
     mathjax = dict(config.mathjax3_config or {})
     mathjax["tex"] = {**mathjax.get("tex", {}), "macros": mathjax_macros()}
     config.mathjax3_config = mathjax
-    latex = dict(config.latex_elements or {})
-    latex["preamble"] = latex.get("preamble", "") + "\n" + macro_definitions() + "\n"
-    config.latex_elements = latex
 
 
 def _remove_macro_lines(app, doctree, docname=None):
@@ -241,7 +242,7 @@ NAMED_EQUATION = re.compile(r"(?i)^(bp)(\d+)$")
 
 
 def equation_tag(label):
-    """"BP1" for an equation labelled BP1 (or bp1), else None."""
+    """ "BP1" for an equation labelled BP1 (or bp1), else None."""
     match = NAMED_EQUATION.match(label or "")
     return f"{match.group(1).upper()}{match.group(2)}" if match else None
 
@@ -255,8 +256,8 @@ def _name_equations():
     equation gets its name instead, and so that a page is not rewritten on
     every build only because its stored numbers are the renamed ones.
     """
-    from sphinx.environment.collectors.toctree import TocTreeCollector
     from docutils.nodes import make_id
+    from sphinx.environment.collectors.toctree import TocTreeCollector
 
     original = TocTreeCollector.assign_figure_numbers
     if getattr(original, "names_equations", False):
