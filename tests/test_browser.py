@@ -202,7 +202,7 @@ def failure_message(title, problems):
 def test_toc_has_the_chapters_these_checks_expect():
     """The per-page requirements below are keyed on these file names."""
     names = set(PAGE_IDS)
-    for number in range(9):
+    for number in range(10):
         assert any(n.startswith(f"{number:02d}_") for n in names), number
     assert "appendix_errata" in names
     assert len(names) == len(PAGES), "two toc entries share a file name"
@@ -298,6 +298,31 @@ def test_page(toc_page, watch, request):
             state = "an error" if diagram["error"] else "no drawn SVG"
             problems.append(f"diagram {diagram['label']}: {state}")
     assert not problems, failure_message(f"{toc_page.html}:", problems)
+
+
+EXERCISE_PAGES = [p for p in PAGES if re.match(r"0[1-8]_", p.name)]
+
+
+@pytest.mark.parametrize("toc_page", EXERCISE_PAGES, ids=lambda p: p.name)
+def test_solutions_are_collapsed_and_open_on_click(toc_page, watch):
+    page = watch.new_page()
+    page.goto(watch.base_url + toc_page.html, wait_until="load")
+    solutions = page.locator("div.solution.dropdown")
+    count = solutions.count()
+    assert count >= 3, f"{toc_page.html}: {count} collapsible solutions"
+    shown = [
+        i
+        for i in range(count)
+        if solutions.nth(i).locator("section").first.is_visible()
+    ]
+    assert shown == [], f"solutions shown before a click: {shown}"
+    for i in (0, count - 1):
+        solution = solutions.nth(i)
+        solution.locator("button.toggle-button").click()
+        content = solution.locator("section").first
+        content.wait_for(state="visible", timeout=WAIT_MS)
+        assert content.inner_text().strip(), f"solution {i + 1} opened empty"
+    assert not watch.all_problems(), watch.all_problems()
 
 
 PHONE = {"width": 390, "height": 844}
