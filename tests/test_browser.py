@@ -21,7 +21,6 @@ skipped, except under ``CI=true``, where that is a failure.
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 from browser_support import (
@@ -36,14 +35,13 @@ from browser_support import (
     MERMAID_SELECTOR,
     MERMAID_SETTLED_JS,
     NARROW_JS,
-    REPO_ROOT,
     SCREENSHOT_DIR,
-    build_book,
     find_chromium,
     serve,
     stale_reason,
     toc_pages,
 )
+from tooling import unavailable
 
 try:
     from playwright.sync_api import Error as PlaywrightError
@@ -67,17 +65,6 @@ MIN_FORMULAS = 10
 WAIT_MS = 20_000  # per wait (MathJax, images, diagrams); the machine is shared
 
 
-def under_ci():
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
-def unavailable(reason):
-    """Skip, or fail under CI=true, for a missing browser stack."""
-    if under_ci():
-        pytest.fail(f"{reason} (CI=true: the browser tests must run)")
-    pytest.skip(reason)
-
-
 # --- Fixtures (session: one build, one server, one browser) ----------------
 
 
@@ -95,22 +82,7 @@ def chromium_path():
 
 
 @pytest.fixture(scope="session")
-def book_html(chromium_path, tmp_path_factory):
-    """A built site that matches the current sources."""
-    override = os.environ.get("BACKPROP_BOOK_HTML")
-    if override:
-        return Path(override)
-    html_dir = REPO_ROOT / "_build" / "html"
-    if stale_reason(html_dir) is None:
-        return html_dir
-    html_dir, log = build_book(tmp_path_factory.mktemp("book"))
-    if html_dir is None:
-        pytest.fail(f"jupyter-book build failed: {log}")
-    return html_dir
-
-
-@pytest.fixture(scope="session")
-def base_url(book_html):
+def base_url(chromium_path, book_html):
     with serve(book_html) as url:
         yield url
 

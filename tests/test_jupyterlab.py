@@ -29,6 +29,7 @@ import urllib.request
 import nbformat
 import pytest
 from browser_support import CHROMIUM_ARGS, CHROMIUM_PACKAGE, REPO_ROOT, find_chromium
+from tooling import unavailable
 
 sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
 
@@ -66,16 +67,6 @@ SCROLLER_JS = (
     "document.querySelector("
     "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')"
 )
-
-
-def under_ci():
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
-def unavailable(reason):
-    if under_ci():
-        pytest.fail(f"{reason} (CI=true: the browser tests must run)")
-    pytest.skip(reason)
 
 
 def math_cells(path):

@@ -58,11 +58,9 @@ import pytest
 from browser_support import (
     CHROMIUM_PACKAGE,
     REPO_ROOT,
-    build_book,
     find_chromium,
     toc_pages,
 )
-from browser_support import stale_reason as html_stale_reason
 from pdf_support import (
     LOG_NAME,
     PDF_NAME,
@@ -87,6 +85,7 @@ from pdf_support import (
     toc_page_titles,
 )
 from pdf_support import html_page as read_html_page
+from tooling import unavailable
 
 sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
 
@@ -101,17 +100,6 @@ CODE_FONT = "Mono"  # every code font (DejaVu Sans Mono) has it in its name
 
 PAGES = toc_pages()
 PAGE_IDS = [page.name for page in PAGES]
-
-
-def under_ci():
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
-def unavailable(reason):
-    """Skip, or fail under CI=true, when a tool of the PDF build is missing."""
-    if under_ci():
-        pytest.fail(f"{reason} (CI=true: the PDF tests must run)")
-    pytest.skip(reason)
 
 
 # --- Fixtures (session: one build, one read of the PDF) -------------------------
@@ -145,17 +133,8 @@ def latex_dir(tools, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def html_dir(tools, tmp_path_factory):
-    override = os.environ.get("BACKPROP_BOOK_HTML")
-    if override:
-        return Path(override)
-    here = REPO_ROOT / "_build" / "html"
-    if html_stale_reason(here) is None:
-        return here
-    built, log = build_book(tmp_path_factory.mktemp("book"))
-    if built is None:
-        pytest.fail(f"jupyter-book build failed: {log}")
-    return built
+def html_dir(tools, book_html):
+    return book_html
 
 
 @pytest.fixture(scope="session")
