@@ -3,24 +3,27 @@
 One module per step of the derivation in the book "Backprop, derived and
 tested" (after "You Could Have Invented Backprop", Types and Tailcalls, 2020):
 
-=====================  ====================================================
-module                 step
-=====================  ====================================================
-:mod:`single_neuron`   1. one input, one neuron
-:mod:`two_layer`       2. two single-neuron layers
-:mod:`l_layer`         3. L single-neuron layers, g^l per layer
-:mod:`matrix`          4. many neurons per layer, one sample as a column
-:mod:`train`           5. gradient descent (and minibatch SGD)
-:mod:`minibatch`       6. m samples as the columns of X
-:mod:`autodiff`        9. reverse-mode autodiff: the same gradients from a
-                       graph of Tensors and their local derivatives
-=====================  ====================================================
+==================================  ==========================================
+module                              step
+==================================  ==========================================
+:mod:`~backprop.single_neuron`      1. one input, one neuron
+:mod:`~backprop.two_layer`          2. two single-neuron layers
+:mod:`~backprop.l_layer`            3. L single-neuron layers, g^l per layer
+:mod:`~backprop.matrix`             4. many neurons per layer, one sample
+:mod:`~backprop.train`              5. gradient descent (and minibatch SGD)
+:mod:`~backprop.minibatch`          6. m samples as the columns of X
+:mod:`~backprop.autodiff`           9. reverse-mode autodiff: a Tensor, its
+                                    operations and backward()
+:mod:`~backprop.autodiff_network`   9. the network's operations and costs as
+                                    Tensors, and its graph
+==================================  ==========================================
 
-plus :mod:`activations`, :mod:`costs` (with :mod:`cross_entropy`, chapter
-7), :mod:`gradcheck` (with :mod:`finite_differences`), :mod:`data` (toy
-datasets), :mod:`errata` (the source's slips, kept to show that they fail),
-:mod:`exercises` (the checkers of the chapters' exercises) and
-:mod:`timing` (timing infrastructure of the chapters and of
+plus :mod:`~backprop.activations`, :mod:`~backprop.costs` (with
+:mod:`~backprop.cross_entropy`, chapter 7), :mod:`~backprop.gradcheck` (with
+:mod:`~backprop.finite_differences`), :mod:`~backprop.data` (toy datasets),
+:mod:`~backprop.errata` (the source's slips, kept to show that they fail),
+:mod:`~backprop.exercises` (the checkers of the chapters' exercises) and
+:mod:`~backprop.timing` (timing infrastructure of the chapters and of
 ``benchmarks/``, not part of the derivation).
 
 Conventions, stated here once for every module:
@@ -34,12 +37,13 @@ Conventions, stated here once for every module:
   ``w``, ``b`` of chapter 3 and for the gradients ``dW[l-1]``,
   ``db[l-1]``. Error messages name layers by the book's l.
 - Gradient functions return new arrays and never modify their arguments;
-  only :mod:`train` updates parameters, on its own copies.
+  only :mod:`~backprop.train` updates parameters, on its own copies.
 """
 
 from . import (
     activations,
     autodiff,
+    autodiff_network,
     costs,
     cross_entropy,
     data,
@@ -59,6 +63,7 @@ from . import (
 __all__ = [
     "activations",
     "autodiff",
+    "autodiff_network",
     "costs",
     "cross_entropy",
     "data",

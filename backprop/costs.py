@@ -98,7 +98,7 @@ from .cross_entropy import CategoricalCrossEntropy, CrossEntropy  # noqa: E402
 COSTS: dict[str, Cost] = {
     c.name: c for c in (Quadratic(), CrossEntropy(), CategoricalCrossEntropy())
 }
-"""The costs by name: ``"quadratic"``, ``"cross_entropy"``,
+"""Every cost by its name, ``"quadratic"``, ``"cross_entropy"`` and
 ``"categorical_cross_entropy"``."""
 
 

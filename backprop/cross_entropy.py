@@ -15,7 +15,7 @@ import numpy as np
 from .activations import Softmax
 from .costs import Cost
 
-__all__ = ["CategoricalCrossEntropy", "CrossEntropy"]
+__all__ = ["CategoricalCrossEntropy", "CrossEntropy", "ProbabilityCost"]
 
 
 def _clip(a):
@@ -28,8 +28,12 @@ def _clip(a):
     return np.clip(a, eps, 1 - eps)
 
 
-class _Probabilities(Cost):
-    """A cost of probabilities: g^L's range must lie within [0, 1]."""
+class ProbabilityCost(Cost):
+    """Base of the cross-entropies: a cost of probabilities.
+
+    Its :meth:`check_output` requires the output activation's range to lie
+    within [0, 1].
+    """
 
     def check_output(self, g, L):
         low, high = g.range
@@ -42,7 +46,7 @@ class _Probabilities(Cost):
 
 
 @dataclass(frozen=True, repr=False)
-class CrossEntropy(_Probabilities):
+class CrossEntropy(ProbabilityCost):
     """Binary cross-entropy, C = -sum_i [y_i ln a_i + (1 - y_i) ln(1 - a_i)].
 
     Each output is the probability of a 0/1 label: 0 <= y <= 1. grad C is
@@ -82,7 +86,7 @@ class CrossEntropy(_Probabilities):
 
 
 @dataclass(frozen=True, repr=False)
-class CategoricalCrossEntropy(_Probabilities):
+class CategoricalCrossEntropy(ProbabilityCost):
     """Categorical cross-entropy C = -sum_i y_i ln a_i, for one-hot y.
 
     Meant for a softmax output layer, where delta^L = a^L - y (chapter 7).
