@@ -136,7 +136,10 @@ def check_gradients(
     # of a parameter with a tiny gradient (an early layer of a deep sigmoid
     # net) would drown. Each parameter may differ by tol relative, plus the
     # round-off of the central difference, about u |C| / eps per entry.
-    noise = 64 * np.finfo(np.result_type(*values, np.float32)).eps
+    # The dtype the differences are taken in: a Python float counts as
+    # float64 (np.asarray), not as numpy 2's "weak" scalar.
+    dtype = np.result_type(*[np.asarray(v) for v in values], np.float32)
+    noise = 64 * np.finfo(dtype).eps
     noise *= abs(float(f(values))) / eps
     flagged = [
         name

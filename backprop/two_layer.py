@@ -6,10 +6,10 @@ Forward pass, with a^0 = x::
     z^2 = w^2 a^1 + b^2,   a^2 = g^2(z^2)
 
 Backward pass: delta^2 as for one neuron, then one step back by the chain
-rule, dz^2/dz^1 = w^2 g'(z^1)::
+rule, dz^2/dz^1 = w^2 g^1'(z^1)::
 
-    delta^2 = C'(a^2) g'(z^2)
-    delta^1 = delta^2 w^2 g'(z^1)
+    delta^2 = C'(a^2) g^2'(z^2)
+    delta^1 = delta^2 w^2 g^1'(z^1)
     dC/dw^l = delta^l a^{l-1},   dC/db^l = delta^l
 """
 
@@ -76,8 +76,8 @@ def gradients(w1, b1, w2, b2, x, y, g="sigmoid", cost="quadratic"):
 
     Equations (chapter 2)::
 
-        delta^2 = C'(a^2) g'(z^2)
-        delta^1 = delta^2 w^2 g'(z^1)
+        delta^2 = C'(a^2) g^2'(z^2)
+        delta^1 = delta^2 w^2 g^1'(z^1)
         dC/dw^2 = delta^2 a^1,   dC/db^2 = delta^2
         dC/dw^1 = delta^1 x,     dC/db^1 = delta^1
 
@@ -93,6 +93,6 @@ def gradients(w1, b1, w2, b2, x, y, g="sigmoid", cost="quadratic"):
     a1 = g1(z1)
     z2 = w2 * a1 + b2
     a2 = g2(z2)
-    delta2 = cost.delta(z2, a2, y, g2)  # C'(a^2) g'(z^2)
+    delta2 = cost.delta(z2, a2, y, g2)  # C'(a^2) g^2'(z^2)
     delta1 = delta2 * w2 * g1.prime(z1, a1)
     return delta1 * x, delta1, delta2 * a1, delta2

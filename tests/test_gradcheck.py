@@ -75,6 +75,27 @@ def test_the_flagged_parameter_reports_its_own_error():
     assert "W^1 1.0e+00" in str(caught.value)
 
 
+def test_python_floats_are_judged_in_float64():
+    """Scalar parameters given as Python floats (chapters 1-3) are float64.
+
+    numpy 2 treats a Python float as a "weak" scalar, so taking the dtype
+    from the values themselves gave float32 and a round-off allowance of
+    about 7 |C| per entry, under which the per-parameter criterion flagged
+    nothing.
+    """
+    from backprop import single_neuron
+
+    def without_gprime(w, b, x, y, g, cost):  # delta = C'(a), no g'(z)
+        a = 1 / (1 + np.exp(-(w * x + b)))
+        return (a - y) * x, a - y
+
+    with pytest.raises(GradientCheckError) as caught:
+        check_gradients(
+            single_neuron, (0.8, -0.3), (1.5, 0.2), gradients=without_gprime
+        )
+    assert caught.value.result.flagged == ["w", "b"]
+
+
 def test_names_follow_the_module_and_the_book():
     W, b, X, Y = network((3, 4, 2), m=3)
     result = check_gradients(minibatch, (W, b), (X, Y))

@@ -85,12 +85,11 @@ def compare(name: str, got, expected, case: str, rtol: float = 1e-6) -> None:
     error = float(np.linalg.norm(got - expected)) / scale
     if not error <= rtol:
         worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape)
-        at = f" at index {tuple(int(i) for i in worst)}" if got.ndim else ""
+        where = f"at index {tuple(int(i) for i in worst)}, " if got.ndim else ""
         raise ExerciseError(
             f"{name} is off by {error:.1e} (relative error; at most {rtol:.0e} "
-            f"is accepted) for {case}: the largest difference is{at}, where "
-            f"the answer is {got[worst]:.6g} and the right value "
-            f"{expected[worst]:.6g}"
+            f"is accepted) for {case}: {where}the answer is {got[worst]:.6g} "
+            f"and the right value {expected[worst]:.6g}"
         )
 
 
@@ -118,7 +117,7 @@ def verify(title: str, case: Callable, n: int = 5, seed: int = 0) -> bool:
         for k in range(n):
             case(rng, k)
     except _NotAnswered:
-        print(f"{title}: not answered yet (fill in the function, then run again)")
+        print(f"{title}: not answered yet")
         return False
     print(f"{title}: correct on {n} random cases")
     return True
