@@ -39,7 +39,7 @@ def test_a_right_answer_passes_and_says_so(capsys):
     ids=["None", "Ellipsis", "NotImplementedError"],
 )
 def test_the_template_is_not_answered_yet(template, capsys):
-    assert verify("ex", square_sum_case(template)) is False
+    assert not verify("ex", square_sum_case(template))
     assert "not answered yet" in capsys.readouterr().out
 
 
@@ -90,3 +90,16 @@ def test_derivative_is_a_central_difference():
     np.testing.assert_allclose(
         derivative(lambda v: float(np.sum(np.sin(v))), x), np.cos(x), rtol=1e-9
     )
+
+
+def test_a_verdict_is_a_truth_value_that_shows_nothing_in_a_notebook():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from backprop.exercises import Verdict
+
+    assert Verdict(True) and not Verdict(False)
+    # The display hook of a notebook cell formats nothing for it, so a
+    # checker on a cell's last line adds no "True" to the output.
+    formatter = InteractiveShell.instance().display_formatter
+    assert formatter.format(Verdict(True)) == ({}, {})
+    assert formatter.format(True) != ({}, {})

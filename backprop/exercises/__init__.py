@@ -11,11 +11,15 @@ float64 wherever a derivative is asked for, never one stored value.
 What a checker does with an answer:
 
 - **not answered yet** (the function still raises NotImplementedError, or
-  returns None or ``...``): prints so and returns False;
+  returns None or ``...``): prints so and returns a false :class:`Verdict`;
 - **wrong**: raises :class:`ExerciseError`, whose message names the output
   that is wrong (or the exception the function raised), the case, and by
   how much it is off, never a traceback from inside numpy;
-- **right**: prints what it checked and returns True.
+- **right**: prints what it checked and returns a true :class:`Verdict`.
+
+A :class:`Verdict` is truthy or falsy like a bool, but shows nothing as a
+cell's result: the printed line is the verdict, and a checker called on
+the last line of a notebook cell adds no ``True`` or ``False`` to it.
 
 This module holds what the checkers share: :func:`verify` runs the cases,
 :func:`answer` calls the learner's function, :func:`compare` judges one
@@ -30,11 +34,33 @@ import numpy as np
 
 from ..finite_differences import numerical_gradient
 
-__all__ = ["ExerciseError", "answer", "compare", "derivative", "verify"]
+__all__ = ["ExerciseError", "Verdict", "answer", "compare", "derivative", "verify"]
 
 
 class ExerciseError(AssertionError):
     """A wrong answer to an exercise; the message says what is wrong."""
+
+
+class Verdict:
+    """What a checker returns: true if the answer is right.
+
+    ``bool(verdict)`` is the result; ``verdict.passed`` too. In a notebook
+    it displays nothing (the checker has printed its verdict already).
+    """
+
+    __slots__ = ("passed",)
+
+    def __init__(self, passed: bool):
+        self.passed = bool(passed)
+
+    def __bool__(self):
+        return self.passed
+
+    def __repr__(self):
+        return f"Verdict(passed={self.passed})"
+
+    def _ipython_display_(self):
+        """IPython shows this instead of the repr: nothing."""
 
 
 class _NotAnswered(Exception):
@@ -103,13 +129,14 @@ def derivative(f: Callable, x, eps: float = 1e-6) -> np.ndarray:
     return numerical_gradient(lambda p: f(p[0]), [x], eps)[0]
 
 
-def verify(title: str, case: Callable, n: int = 5, seed: int = 0) -> bool:
+def verify(title: str, case: Callable, n: int = 5, seed: int = 0) -> Verdict:
     """Run ``case(rng, k)`` for k = 0, ..., n - 1 and print the verdict.
 
     ``case`` draws one random case from ``rng`` (a seeded
     ``numpy.random.Generator``), calls the learner's function through
-    :func:`answer` and judges it with :func:`compare`. Returns True if every
-    case passes, False if the answer is still the template; raises
+    :func:`answer` and judges it with :func:`compare`. Returns a true
+    :class:`Verdict` if every case passes, a false one if the answer is
+    still the template; raises
     :class:`ExerciseError` at the first wrong case.
     """
     rng = np.random.default_rng(seed)
@@ -118,6 +145,6 @@ def verify(title: str, case: Callable, n: int = 5, seed: int = 0) -> bool:
             case(rng, k)
     except _NotAnswered:
         print(f"{title}: not answered yet")
-        return False
+        return Verdict(False)
     print(f"{title}: correct on {n} random cases")
-    return True
+    return Verdict(True)
