@@ -28,12 +28,12 @@ def test_delta_tanh_right_answer_passes(capsys):
         a = np.tanh(z)
         return (a - y) * (1 - a**2)
 
-    assert check_delta_tanh(delta) is True
+    assert check_delta_tanh(delta)
     assert "correct on 5 random cases" in capsys.readouterr().out
 
 
 def test_delta_tanh_template_is_not_answered(capsys):
-    assert check_delta_tanh(template) is False
+    assert not check_delta_tanh(template)
     assert "not answered yet" in capsys.readouterr().out
 
 
@@ -55,11 +55,11 @@ def test_delta_tanh_wrong_answers_are_rejected(wrong):
 
 
 def test_delta_cross_entropy_right_answer_passes():
-    assert check_delta_cross_entropy(lambda z, y: sigmoid(z) - y) is True
+    assert check_delta_cross_entropy(lambda z, y: sigmoid(z) - y)
 
 
 def test_delta_cross_entropy_template_is_not_answered():
-    assert check_delta_cross_entropy(template) is False
+    assert not check_delta_cross_entropy(template)
 
 
 def test_delta_cross_entropy_rejects_the_extra_sigma_prime():
@@ -87,11 +87,11 @@ def neuron_gradients(w, b, x, y):
 
 
 def test_neuron_gradients_right_answer_passes():
-    assert check_neuron_gradients(neuron_gradients) is True
+    assert check_neuron_gradients(neuron_gradients)
 
 
 def test_neuron_gradients_template_is_not_answered():
-    assert check_neuron_gradients(template) is False
+    assert not check_neuron_gradients(template)
 
 
 @pytest.mark.parametrize(

@@ -33,12 +33,12 @@ def shared(w, b1, b2, x, y, uses=(1, 2)):
 
 
 def test_shared_weight_right_answer_passes(capsys):
-    assert check_shared_weight(shared) is True
+    assert check_shared_weight(shared)
     assert "correct on 5 random cases" in capsys.readouterr().out
 
 
 def test_shared_weight_template_is_not_answered():
-    assert check_shared_weight(template) is False
+    assert not check_shared_weight(template)
 
 
 @pytest.mark.parametrize("uses", [(1,), (2,)], ids=["first use", "second use"])
@@ -64,11 +64,11 @@ def skip(w1, b1, w2, v, b2, x, y, wrong=None):
 
 
 def test_skip_connection_right_answer_passes():
-    assert check_skip_connection(skip) is True
+    assert check_skip_connection(skip)
 
 
 def test_skip_connection_template_is_not_answered():
-    assert check_skip_connection(template) is False
+    assert not check_skip_connection(template)
 
 
 @pytest.mark.parametrize(
@@ -99,12 +99,12 @@ def relu_deltas(w1, b1, w2, b2, x, y, wrong=None):
 
 
 def test_relu_hidden_right_answer_passes(capsys):
-    assert check_relu_hidden(relu_deltas) is True
+    assert check_relu_hidden(relu_deltas)
     assert "correct on 6 random cases" in capsys.readouterr().out
 
 
 def test_relu_hidden_template_is_not_answered():
-    assert check_relu_hidden(template) is False
+    assert not check_relu_hidden(template)
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ def chain_gradients(w, b, x, y, g, bug=None):
 
 
 def test_l_layer_right_answer_passes(capsys):
-    assert check_l_layer_gradients(chain_gradients) is True
+    assert check_l_layer_gradients(chain_gradients)
     assert "correct on 5 random cases" in capsys.readouterr().out
 
 
@@ -53,11 +53,11 @@ def test_l_layer_package_passes_too():
     def package(w, b, x, y, g):
         return l_layer.gradients(w, b, x, y, g=g)
 
-    assert check_l_layer_gradients(package) is True
+    assert check_l_layer_gradients(package)
 
 
 def test_l_layer_template_is_not_answered():
-    assert check_l_layer_gradients(template) is False
+    assert not check_l_layer_gradients(template)
 
 
 @pytest.mark.parametrize(
@@ -95,11 +95,11 @@ def l2_gradients(w, b, x, y, g, lam, wrong=None):
 
 
 def test_l2_right_answer_passes():
-    assert check_l2_gradients(l2_gradients) is True
+    assert check_l2_gradients(l2_gradients)
 
 
 def test_l2_template_is_not_answered():
-    assert check_l2_gradients(template) is False
+    assert not check_l2_gradients(template)
 
 
 @pytest.mark.parametrize(
@@ -130,11 +130,11 @@ def z_max(w):
 
 
 def test_window_right_answer_passes():
-    assert check_sigmoid_window(z_max) is True
+    assert check_sigmoid_window(z_max)
 
 
 def test_window_template_is_not_answered():
-    assert check_sigmoid_window(template) is False
+    assert not check_sigmoid_window(template)
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ def template(*args):
     "check", [check_softmax_jacobian, check_tanh_output_delta, check_backprop]
 )
 def test_the_template_is_not_answered(check, capsys):
-    assert check(template) is False
+    assert not check(template)
     assert "not answered yet" in capsys.readouterr().out
 
 
@@ -41,7 +41,7 @@ def test_softmax_jacobian_right_answer_passes(capsys):
         a = softmax(z)
         return np.diagflat(a) - a @ a.T
 
-    assert check_softmax_jacobian(jacobian) is True
+    assert check_softmax_jacobian(jacobian)
     assert "softmax Jacobian, n = 3: correct on 5 random cases" in (
         capsys.readouterr().out
     )
@@ -74,7 +74,7 @@ def test_tanh_output_delta_right_answer_passes(capsys):
         a = np.tanh(z)
         return (a - y) * (1 - a**2)
 
-    assert check_tanh_output_delta(delta) is True
+    assert check_tanh_output_delta(delta)
     assert "correct on 5 random cases" in capsys.readouterr().out
 
 
@@ -119,7 +119,7 @@ def gradients(W, b, x, y, transpose=True, prime_of=0):
 
 
 def test_backprop_right_answer_passes(capsys):
-    assert check_backprop(gradients) is True
+    assert check_backprop(gradients)
     assert "correct on 5 random cases" in capsys.readouterr().out
 
 

@@ -27,7 +27,7 @@ def sigmoid(z):
     [check_gradient_descent_step, check_weight_decay_step, check_largest_eta],
 )
 def test_the_template_is_not_answered(check, capsys):
-    assert check(template) is False
+    assert not check(template)
     assert "not answered yet" in capsys.readouterr().out
 
 
@@ -55,7 +55,7 @@ def step(W, b, x, y, eta, update_first=False, bias_sign=1.0):
 
 
 def test_gradient_descent_step_right_answer_passes(capsys):
-    assert check_gradient_descent_step(step) is True
+    assert check_gradient_descent_step(step)
     assert "one step of gradient descent: correct on 5" in capsys.readouterr().out
 
 
@@ -65,7 +65,7 @@ def test_gradient_descent_step_with_the_package_passes():
         new_W = [Wl - eta * d for Wl, d in zip(W, dW, strict=True)]
         return new_W, [bl - eta * d for bl, d in zip(b, db, strict=True)]
 
-    assert check_gradient_descent_step(with_package) is True
+    assert check_gradient_descent_step(with_package)
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ def decay_step(W, b, x, y, eta, lam, on_W=1.0, on_b=0.0):
 
 
 def test_weight_decay_step_right_answer_passes(capsys):
-    assert check_weight_decay_step(decay_step) is True
+    assert check_weight_decay_step(decay_step)
     assert "weight decay: correct on 5 random cases" in capsys.readouterr().out
 
 
@@ -126,7 +126,7 @@ def test_weight_decay_step_wrong_answers_are_rejected(keywords, message):
 
 
 def test_largest_eta_right_answer_passes(capsys):
-    assert check_largest_eta(lambda h: 2 / np.max(h)) is True
+    assert check_largest_eta(lambda h: 2 / np.max(h))
     assert "correct on 5 random cases" in capsys.readouterr().out
 
 
@@ -171,13 +171,13 @@ def by_hand(digits=4):
 
 
 def test_by_hand_right_answer_passes(capsys):
-    assert check_by_hand(by_hand()) is True
+    assert check_by_hand(by_hand())
     assert "all 7 numbers correct" in capsys.readouterr().out
 
 
 def test_by_hand_partly_answered_is_not_answered_yet(capsys):
     numbers = {**by_hand(), "delta^1_1": ..., "dC/dw^1_22": ...}
-    assert check_by_hand(numbers) is False
+    assert not check_by_hand(numbers)
     assert "2 of 7 numbers not answered yet" in capsys.readouterr().out
 
 
@@ -203,7 +203,7 @@ def test_by_hand_wrong_answers_are_rejected(change, message):
 
 def test_by_hand_accepts_rounding_but_not_more():
     numbers = by_hand()
-    assert check_by_hand({**numbers, "a^2": numbers["a^2"] + 1.5e-4}) is True
+    assert check_by_hand({**numbers, "a^2": numbers["a^2"] + 1.5e-4})
     with pytest.raises(ExerciseError, match=r"a\^2 = "):
         check_by_hand({**numbers, "a^2": numbers["a^2"] + 3e-4})
 

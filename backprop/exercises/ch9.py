@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autodiff import Tensor
-from . import ExerciseError, answer, compare, derivative, verify
+from . import ExerciseError, Verdict, answer, compare, derivative, verify
 
 __all__ = ["check_exp", "check_maximum"]
 
@@ -60,7 +60,7 @@ def _judge(fn, name, f, xs, names, rng, case):
         compare(f"dC/d{u}", leaf.grad, derivative(C_of, x), case)
 
 
-def check_exp(fn) -> bool:
+def check_exp(fn) -> Verdict:
     """Check ``fn(z) -> Tensor``, the entrywise exponential with its vjp.
 
     ``z`` is a Tensor of shape (n, m). ``fn`` returns a Tensor whose value
@@ -81,7 +81,7 @@ def check_exp(fn) -> bool:
     return verify("check_exp", case)
 
 
-def check_maximum(fn) -> bool:
+def check_maximum(fn) -> Verdict:
     """Check ``fn(u, w) -> Tensor``, the entrywise maximum with its vjp.
 
     ``u`` and ``w`` are Tensors of one shape (n, m). ``fn`` returns a Tensor
