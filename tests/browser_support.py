@@ -255,6 +255,7 @@ INSPECT_JS = r"""(mermaidSelector) => {
     /\$\$/, /\\\(/, /\\\)/, /\\\[/, /\\\]/, /\\pd\{/, /\\mat\{/, /\\par/,
     /\\begin\{/, /\\end\{/, /\\frac\{/,
     /\$[^$\n]{0,80}\\[A-Za-z]+[^$\n]{0,80}\$/,  // $...\cmd...$ left as text
+    /\\[A-Za-z]{2,}/,  // any TeX command outside math, e.g. a stray \varepsilon
   ];
   out.rawTex = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_support import REPO_ROOT, build_book, stale_reason
+from browser_support import (
+    CHROMIUM_ARGS,
+    CHROMIUM_PACKAGE,
+    REPO_ROOT,
+    build_book,
+    find_chromium,
+    stale_reason,
+)
+from tooling import unavailable
 
 
 @pytest.fixture
@@ -33,3 +41,36 @@ def book_html(tmp_path_factory):
     if html_dir is None:
         pytest.fail(f"jupyter-book build failed: {log}")
     return html_dir
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    """Debian's chromium (Playwright's own browser download does not work)."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        unavailable("the Python package playwright is not installed (requirements.txt)")
+    path = find_chromium()
+    if path is None:
+        unavailable(
+            f"Chromium not found: install Debian's package {CHROMIUM_PACKAGE!r} "
+            f"(apt-get install {CHROMIUM_PACKAGE})"
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One headless Chromium for the whole session.
+
+    Playwright's sync API runs one event loop per thread, so the browser and
+    JupyterLab tests share this instance rather than starting their own.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

@@ -6,8 +6,15 @@ page), ``pdftohtml -xml`` (the outline, every text run with its font, and
 every internal link with its target page) and ``pdfimages -list`` (raster
 images per page). The built HTML is read with regular expressions: Sphinx
 writes it, so its markup is regular.
+
+Solutions: the PDF moves every solution of a chapter into the chapter
+"Solutions" at the end (book/_ext/backprop_latex.py), one section per
+chapter. What a chapter's HTML page holds is therefore found in the PDF in
+two places: the chapter's pages and its section of the Solutions chapter
+(:func:`solution_sections`).
 """
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -152,6 +159,55 @@ class HtmlPage:
     figures: int  # <img> in the article
     diagrams: int  # mermaid diagrams in the article
     links: int  # internal cross-references in the article
+    exercises: tuple = ()  # numbers of the exercises, "1.1", in order
+    solutions: tuple = ()  # HtmlSolution of every solution, in order
+
+
+@dataclass(frozen=True)
+class HtmlSolution:
+    """A solution (a dropdown in the HTML): the exercise it solves and a
+    piece of its prose, the longest stretch of a paragraph without math."""
+
+    number: str  # "1.1" for the solution to Exercise 1.1
+    prose: str  # "" if the solution has no prose outside formulas
+
+
+def _element_end(html, start, tag="div"):
+    """Return the index just past the element (``tag``) that opens at ``start``."""
+    pattern = re.compile(rf"<{tag}\b|</{tag}>")
+    depth = 0
+    for match in pattern.finditer(html, start):
+        depth += 1 if match.group(0) != f"</{tag}>" else -1
+        if depth == 0:
+            return match.end()
+    raise ValueError(f"unbalanced <{tag}> at {start}")
+
+
+def _longest_prose(html):
+    """The longest stretch of paragraph text without math or code, as text."""
+    pieces = []
+    for paragraph in re.findall(r"<p>(.*?)</p>", html, flags=re.S):
+        paragraph = re.sub(
+            r'<span class="math[^"]*">.*?</span>', "\x00", paragraph, flags=re.S
+        )
+        paragraph = re.sub(r"<code\b.*?</code>", "\x00", paragraph, flags=re.S)
+        pieces += _strip_tags(paragraph).split("\x00")
+    pieces = [" ".join(piece.split()) for piece in pieces]
+    return max(pieces, key=len, default="")
+
+
+def _exercises_and_solutions(article):
+    exercises = tuple(
+        re.findall(r'<span class="caption-number">Exercise ([\d.]+) </span>', article)
+    )
+    solutions = []
+    for match in re.finditer(r'<div class="solution\b[^"]*"', article):
+        div = article[match.start() : _element_end(article, match.start())]
+        number = re.search(r"Solution to<a [^>]*>\s*Exercise ([\d.]+)", div)
+        body = div[div.index("</p>") :]  # after the title
+        number = number.group(1) if number else ""  # an unnumbered exercise
+        solutions.append(HtmlSolution(number, _longest_prose(body)))
+    return exercises, tuple(solutions)
 
 
 def _strip_tags(html):
@@ -184,6 +240,7 @@ def html_page(html_dir, page):
     number, title = _heading(h1.group(1))
     sections = tuple(_heading(h) for h in re.findall(r"<h2>(.*?)</h2>", article, re.S))
     links = re.findall(r'<a class="reference internal" href="[^"]*"', article)
+    exercises, solutions = _exercises_and_solutions(article)
     return HtmlPage(
         name=page.name,
         number=number,
@@ -192,6 +249,8 @@ def html_page(html_dir, page):
         figures=len(re.findall(r"<img\b", article)),
         diagrams=len(re.findall(r'<pre\b[^>]*class="mermaid\b', article)),
         links=len(links),
+        exercises=exercises,
+        solutions=solutions,
     )
 
 
@@ -224,13 +283,33 @@ class TextRun:
     text: str
     left: int  # in points from the page's left edge
     right: int
+    top: int = 0  # in points from the page's top edge
+    bold: bool = False
+    height: int = 0
+
+    @property
+    def position(self):
+        """(page, top, left): orders runs in reading order (one column)."""
+        return (self.page, self.top, self.left)
+
+
+@dataclass(frozen=True)
+class Link:
+    page: int
+    target: int  # the page it leads to
+    text: str  # the linked text (within one text run)
+    top: int = 0
+
+    @property
+    def position(self):
+        return (self.page, self.top, 0)
 
 
 @dataclass
 class PdfXml:
     outline: list  # OutlineItem in document order
     runs: list  # TextRun
-    links: list  # (page, target page) of every internal link
+    links: list  # Link of every internal link
 
 
 def read_xml(pdf):
@@ -259,11 +338,15 @@ def read_xml(pdf):
                 font = fonts.get(element.get("font"), "")
                 left = int(element.get("left"))
                 right = left + int(element.get("width"))
-                runs.append(TextRun(number, font, text, left, right))
+                top = int(element.get("top"))
+                bold = element.find(".//b") is not None
+                height = int(element.get("height"))
+                runs.append(TextRun(number, font, text, left, right, top, bold, height))
                 for link in element.iter("a"):
                     target = re.search(r"#(\d+)$", link.get("href", ""))
                     if target and not link.get("href", "").startswith("http"):
-                        links.append((number, int(target.group(1))))
+                        link_text = "".join(link.itertext())
+                        links.append(Link(number, int(target.group(1)), link_text, top))
     outline = []
 
     def walk(node, depth):
@@ -278,6 +361,99 @@ def read_xml(pdf):
     if top is not None:
         walk(top, 0)
     return PdfXml(outline, runs, links)
+
+
+def squash(text):
+    """Only the letters and digits of ``text``, folded: compares a passage of
+    the HTML with the PDF's text whatever the line breaks, hyphenation,
+    quotes and spaces."""
+    return re.sub(r"[^0-9a-z]", "", normalize(text))
+
+
+def body_text(page_text, running_header):
+    """A page's text without its running header and its footer line."""
+    lines = [line for line in page_text.splitlines() if line.strip()]
+    if lines and normalize(lines[0]) == normalize(running_header):
+        lines = lines[1:]
+    return "\n".join(lines[:-1])  # the footer: section title and page number
+
+
+def printed_page_number(page_text):
+    """The page number printed in the footer (the page's last line)."""
+    lines = [line for line in page_text.splitlines() if line.strip()]
+    return lines[-1].split()[-1] if lines else ""
+
+
+@dataclass(frozen=True)
+class Line:
+    """The text runs of one printed line, joined."""
+
+    page: int
+    top: int
+    text: str
+    bold: bool  # every run bold
+
+    @property
+    def position(self):
+        return (self.page, self.top, 0)
+
+
+def _same_line(run, members):
+    """True if ``run`` overlaps the first run of a line by half its height.
+
+    Runs of one printed line do not share one top: inline code, sub- and
+    superscripts sit a few points lower or higher than the text.
+    """
+    first = members[0]
+    overlap = min(run.top + run.height, first.top + first.height) - max(
+        run.top, first.top
+    )
+    return overlap >= 0.5 * max(1, min(run.height, first.height))
+
+
+def text_lines(runs):
+    """Join the runs of each printed line into a line, in reading order."""
+    rows = []  # [(page, top of its first run), [runs]]
+    for run in sorted(runs, key=lambda run: (run.page, run.top, run.left)):
+        for key, members in reversed(rows[-3:]):
+            if key[0] == run.page and _same_line(run, members):
+                members.append(run)
+                break
+        else:
+            rows.append(((run.page, run.top), [run]))
+    lines = []
+    for (page, top), members in rows:
+        members.sort(key=lambda run: run.left)
+        text = members[0].text
+        for before, run in itertools.pairwise(members):
+            text += (" " if run.left - before.right > 1 else "") + run.text
+        bold = all(run.bold for run in members)
+        lines.append(Line(page, top, text, bold))
+    return lines
+
+
+MATH_FONT = "Math"  # the formulas' font (TeX Gyre Termes Math) has it in its name
+
+
+def prose_text(runs, pages, running_header):
+    """The text of ``pages`` without formulas, running header and footer.
+
+    Built from the text runs rather than ``pdftotext -layout``, which puts
+    the sub- and superscripts of a line of inline math on lines of their
+    own, in the middle of the sentence around them.
+    """
+    pages = set(pages)
+    kept = [run for run in runs if run.page in pages and MATH_FONT not in run.font]
+    by_page = {}
+    for line in text_lines(kept):
+        by_page.setdefault(line.page, []).append(line.text)
+    text = []
+    for page in sorted(by_page):
+        lines = by_page[page]
+        if normalize(lines[0]) == normalize(running_header):
+            lines = lines[1:]
+        text += lines[:-1]  # the footer: section title and page number
+    return "\n".join(text)
 
 
 def text_right_edge(runs, code_font):
@@ -336,6 +512,22 @@ OVERFULL = re.compile(
 )
 
 
+OVERFULL_VBOX = re.compile(
+    r"^Overfull \\vbox \(([\d.]+)pt too high\) (?:detected at line|has occurred "
+    r"while \\output is active)",
+    re.M,
+)
+
+
+def overfull_vboxes(log_text):
+    """The heights (points) by which a page's or box's content was too high.
+
+    An overfull page (``\\output is active``) or box in the text: what did
+    not fit ran past the bottom margin, over the footer.
+    """
+    return [float(points) for points in OVERFULL_VBOX.findall(log_text)]
+
+
 def overfull_hboxes(log_text, tex_text):
     """Every overfull hbox in the log; ``code`` if all its lines are code."""
     code = code_lines(tex_text)
@@ -371,8 +563,29 @@ LOG_PROBLEMS = [
 ]
 
 
+LOG_LINE = 79  # TeX's max_print_line: longer lines go on in the next line
+
+
+def unwrap_log(log_text):
+    """The log with TeX's line wrapping undone (a message is one line again).
+
+    TeX breaks every line of its log after 79 characters; a warning such as
+    "Hyper reference `...' on page 5 undefined" is then split anywhere, even
+    inside a word, and a pattern would miss it.
+    """
+    lines, current = [], ""
+    for line in log_text.split("\n"):
+        current += line
+        if len(line) != LOG_LINE:
+            lines.append(current)
+            current = ""
+    lines.append(current)
+    return "\n".join(lines)
+
+
 def log_problems(log_text):
     """Return (kind, message) for every error, missing glyph, undefined reference."""
+    log_text = unwrap_log(log_text)
     return [
         (kind, match.group(0).strip())
         for pattern, kind in LOG_PROBLEMS
@@ -381,10 +594,15 @@ def log_problems(log_text):
 
 
 def mermaid_graphics(tex_text):
-    """Return [(docname, file name)] of every diagram, in reading order."""
+    """Return [(docname, file name)] of every diagram, in reading order.
+
+    A diagram belongs to the page whose label (``docname::doc``) comes last
+    before it, or whose part of the Solutions chapter (``docname::solutions``)
+    it is in.
+    """
     found, docname = [], None
     marker = re.compile(
-        r"\\label\{\\detokenize\{([^}]*)::doc\}\}"
+        r"\\label\{\\detokenize\{([^}]*)::(?:doc|solutions)\}\}"
         r"|\\sphinxincludegraphics(?:\[[^\]]*\])?\{\{?(mermaid-[0-9a-f]+)\}?(\.pdf)\}"
     )
     for match in marker.finditer(tex_text):
@@ -418,6 +636,66 @@ def chapter_ranges(outline, pages, last_page):
         result[page.name] = (item, item.page, end)
         start = index + 1
     return result
+
+
+SOLUTIONS_TITLE = "Solutions"  # the chapter backprop_latex.py adds at the end
+
+
+def solution_sections(outline, lines, pages, last_page):
+    """Map toc pages to the span of their part of the Solutions chapter.
+
+    The Solutions chapter is the outline entry ``SOLUTIONS_TITLE`` after the
+    last toc page; its entries are headed "Chapter N: title" (or the title,
+    for an unnumbered chapter). Returns ({page name: (start, end)}, (start,
+    end) of the whole chapter), where start and end are (page, top, left)
+    positions: a part begins at its heading's line and ends where the next
+    begins (parts share pages).
+    """
+    index = max(
+        (i for i, item in enumerate(outline) if item.title == SOLUTIONS_TITLE),
+        default=None,
+    )
+    if index is None:
+        raise LookupError(f"no chapter {SOLUTIONS_TITLE!r} in the PDF's outline")
+    chapter = outline[index]
+    after = next(
+        (item for item in outline[index + 1 :] if item.depth <= chapter.depth), None
+    )
+    end = (after.page, 0, 0) if after else (last_page + 1, 0, 0)
+    starts, cursor = [], 0
+    for item in outline[index + 1 :]:
+        if item.depth <= chapter.depth:
+            break
+        if item.depth != chapter.depth + 1:
+            continue
+        name = re.sub(r"^Chapter [\d.]+: ", "", item.title)
+        # In toc order: each part's page is looked for after the previous one.
+        found = [
+            i for i in range(cursor, len(pages)) if title_matches(name, pages[i][1])
+        ]
+        if not found:
+            raise LookupError(f"{item.title!r} in {SOLUTIONS_TITLE}: no such page")
+        cursor = found[0] + 1
+        page = pages[found[0]][0]
+        heading = next(
+            (
+                line
+                for line in lines
+                if line.page == item.page
+                and line.bold
+                and normalize(line.text) == normalize(item.title)
+            ),
+            None,
+        )
+        if heading is None:
+            raise LookupError(f"heading {item.title!r} not on page {item.page}")
+        starts.append((page.name, heading.position))
+    spans = {}
+    for (name, start), following in zip(
+        starts, [*starts[1:], (None, end)], strict=True
+    ):
+        spans[name] = (start, following[1])
+    return spans, ((chapter.page, 0, 0), end)
 
 
 def toc_page_titles():

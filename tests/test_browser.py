@@ -28,8 +28,6 @@ import re
 
 import pytest
 from browser_support import (
-    CHROMIUM_ARGS,
-    CHROMIUM_PACKAGE,
     EAGER_IMAGES_JS,
     FONTS_READY_JS,
     IMAGES_SETTLED_JS,
@@ -40,18 +38,14 @@ from browser_support import (
     MERMAID_SETTLED_JS,
     NARROW_JS,
     SCREENSHOT_DIR,
-    find_chromium,
     serve,
     stale_reason,
     toc_pages,
 )
-from tooling import unavailable
 
 try:
     from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
     PlaywrightError = Exception
 
 pytestmark = pytest.mark.browser
@@ -74,32 +68,9 @@ WAIT_MS = 20_000  # per wait (MathJax, images, diagrams); the machine is shared
 
 
 @pytest.fixture(scope="session")
-def chromium_path():
-    if sync_playwright is None:
-        unavailable("the Python package playwright is not installed (requirements.txt)")
-    path = find_chromium()
-    if path is None:
-        unavailable(
-            f"Chromium not found: install Debian's package {CHROMIUM_PACKAGE!r} "
-            f"(apt-get install {CHROMIUM_PACKAGE})"
-        )
-    return path
-
-
-@pytest.fixture(scope="session")
 def base_url(chromium_path, book_html):
     with serve(book_html) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 class Watch:

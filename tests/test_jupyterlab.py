@@ -28,17 +28,11 @@ import urllib.request
 
 import nbformat
 import pytest
-from browser_support import CHROMIUM_ARGS, CHROMIUM_PACKAGE, REPO_ROOT, find_chromium
-from tooling import unavailable
+from browser_support import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
 
 from backprop_book import notebook_paths, strip_macro_line
-
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
 
 pytestmark = pytest.mark.browser
 
@@ -97,12 +91,8 @@ def api(base, path, method="GET", body=None):
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(chromium_path, tmp_path_factory):
     """A JupyterLab server over copies of the notebooks; yields its base URL."""
-    if sync_playwright is None:
-        unavailable("the Python package playwright is not installed")
-    if find_chromium() is None:
-        unavailable(f"Chromium not found: apt-get install {CHROMIUM_PACKAGE}")
     root = tmp_path_factory.mktemp("lab")
     for path in NOTEBOOKS:
         (root / path.name).write_bytes(path.read_bytes())
@@ -160,16 +150,6 @@ def lab(tmp_path_factory):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser(lab):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=find_chromium(), args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def open_lab(browser, lab, mode, path=""):

@@ -27,8 +27,21 @@ Rules checked (the numbers are stated here once):
 - Links: each chapter has at least as many internal links as its HTML page
   has internal cross-references, and every internal link points into the
   document.
+- Exercises and solutions: the PDF moves every solution (a dropdown under
+  its exercise in the HTML) into a last, unnumbered chapter "Solutions"
+  after the appendices, with one part per chapter. Each chapter shows the
+  HTML's exercises, in order, and no solution (neither a "Solution to"
+  title nor the prose of one); its part of the Solutions chapter has
+  exactly one "Solution to Exercise N.M" per exercise, in order, with that
+  prose. A solution's title links to its exercise's page and prints its
+  page number; an exercise ends with a link "Solution on page Q" to its
+  solution. What a chapter's HTML page holds (figures, diagrams, links) is
+  looked for on the chapter's pages and in its part of the Solutions
+  chapter together.
 - LaTeX log: no error, no missing glyph; overfull boxes at most
-  ``MAX_TEXT_OVERFULL_PT`` in text. Code is told apart by the .tex lines the
+  ``MAX_TEXT_OVERFULL_PT`` in text, and nothing more than
+  ``MAX_PAGE_OVERFULL_PT`` too high for its page (an overfull vbox: content
+  printed over the footer). Code is told apart by the .tex lines the
   log names: a box whose lines all lie inside a Verbatim environment is
   code, and is excepted: to wrap a long code line Sphinx first sets it in
   full, which logs an overfull box even though the printed line is wrapped.
@@ -55,6 +68,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from browser_support import (
     CHROMIUM_PACKAGE,
     REPO_ROOT,
@@ -64,7 +78,9 @@ from browser_support import (
 from pdf_support import (
     LOG_NAME,
     PDF_NAME,
+    SOLUTIONS_TITLE,
     TEX_NAME,
+    body_text,
     build_pdf,
     chapter_ranges,
     code_lines,
@@ -73,12 +89,18 @@ from pdf_support import (
     missing_tools,
     normalize,
     overfull_hboxes,
+    overfull_vboxes,
     page_count,
     page_texts,
+    printed_page_number,
+    prose_text,
     raster_images,
     read_xml,
     run,
+    solution_sections,
+    squash,
     stale_reason,
+    text_lines,
     text_right_edge,
     title_fragments,
     title_matches,
@@ -90,11 +112,12 @@ from tooling import unavailable
 sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
 
 from backprop_book import macro_definitions
-from backprop_latex import MERMAID_SCRIPT
+from backprop_latex import MERMAID_SCRIPT, column_widths
 
 MIN_PAGES_PER_TOC_PAGE = 5
 MAX_PAGES_PER_TOC_PAGE = 20
 MAX_TEXT_OVERFULL_PT = 3.0
+MAX_PAGE_OVERFULL_PT = 3.0
 CODE_MARGIN_PT = 1  # pdftohtml rounds positions to whole points
 CODE_FONT = "Mono"  # every code font (DejaVu Sans Mono) has it in its name
 
@@ -172,9 +195,54 @@ def ranges(xml, texts):
     return chapter_ranges(xml.outline, toc_page_titles(), len(texts))
 
 
+@pytest.fixture(scope="session")
+def lines(xml):
+    return text_lines(xml.runs)
+
+
+@pytest.fixture(scope="session")
+def solutions(xml, lines, texts, html):
+    """({page name: (start, end)}, (start, end)) of the Solutions chapter.
+
+    A book without solutions has no such chapter: ({}, None).
+    """
+    if not any(page.solutions for page in html.values()):
+        return {}, None
+    return solution_sections(xml.outline, lines, toc_page_titles(), len(texts))
+
+
+RUNNING_HEADER = yaml.safe_load((REPO_ROOT / "_config.yml").read_text())["title"]
+
+
 def chapter_text(texts, ranges, name):
     _, first, last = ranges[name]
     return "\n".join(texts[first - 1 : last])
+
+
+def solution_pages(solutions, name):
+    """The pages of ``name``'s part of the Solutions chapter (empty if none).
+
+    Parts share pages: the first page of the next part is included, where
+    the next part may begin at the top of it.
+    """
+    span = solutions[0].get(name)
+    if span is None:
+        return range(0)
+    (first, *_), (last, top, _) = span
+    return range(first, last + 1 if top > 0 else last)
+
+
+def in_span(position, span):
+    if span is None:
+        return False
+    start, end = span
+    return start <= position < end
+
+
+def solution_text(texts, solutions, name):
+    return "\n".join(
+        body_text(texts[p - 1], RUNNING_HEADER) for p in solution_pages(solutions, name)
+    )
 
 
 # --- Pages, order, numbers ---------------------------------------------------------
@@ -306,11 +374,14 @@ def test_macros_come_from_the_single_source(tex):
 
 
 @pytest.mark.parametrize("name", PAGE_IDS)
-def test_every_figure_is_in_its_chapter(name, pdf, html, ranges):
+def test_every_figure_is_in_its_chapter(name, pdf, html, ranges, solutions):
+    # Raster images carry no position here: a page that two parts of the
+    # Solutions chapter share counts for both.
     _, first, last = ranges[name]
-    images = [p for p in raster_images(pdf) if first <= p <= last]
+    pages = set(range(first, last + 1)) | set(solution_pages(solutions, name))
+    images = [p for p in raster_images(pdf) if p in pages]
     assert len(images) >= html[name].figures, (
-        f"{name}: {len(images)} images on pages {first}-{last} of the PDF, "
+        f"{name}: {len(images)} images on pages {sorted(pages)} of the PDF, "
         f"{html[name].figures} in the HTML"
     )
 
@@ -324,14 +395,17 @@ def test_pdf_has_figures(pdf, html):
 
 
 @pytest.mark.parametrize("name", PAGE_IDS)
-def test_diagrams_are_vector_figures(name, latex_dir, tex, texts, html, ranges):
+def test_diagrams_are_vector_figures(
+    name, latex_dir, tex, texts, html, ranges, solutions
+):
     source = next(page.source for page in PAGES if page.name == name)
     docname = re.sub(r"\.(md|ipynb)$", "", source)
     files = [f for doc, f in mermaid_graphics(tex) if doc == docname]
     assert len(files) == html[name].diagrams, (
         f"{name}: {len(files)} diagrams in the .tex, {html[name].diagrams} in HTML"
     )
-    words = set(normalize(chapter_text(texts, ranges, name)).split())
+    text = chapter_text(texts, ranges, name) + solution_text(texts, solutions, name)
+    words = set(normalize(text).split())
     for file in files:
         path = latex_dir / file
         images = run("pdfimages", "-list", str(path)).splitlines()[2:]
@@ -347,15 +421,153 @@ def test_book_has_diagrams(html):
 
 
 @pytest.mark.parametrize("name", PAGE_IDS)
-def test_cross_references_are_links(name, xml, html, ranges, texts):
+def test_cross_references_are_links(name, xml, html, ranges, texts, solutions):
     _, first, last = ranges[name]
-    links = [target for page, target in xml.links if first <= page <= last]
+    span = solutions[0].get(name)
+    links = [
+        link.target
+        for link in xml.links
+        if first <= link.page <= last or (span and in_span(link.position, span))
+    ]
     assert len(links) >= html[name].links, (
-        f"{name}: {len(links)} internal links on pages {first}-{last}, "
-        f"{html[name].links} cross-references in the HTML"
+        f"{name}: {len(links)} internal links on pages {first}-{last} and in "
+        f"its solutions, {html[name].links} cross-references in the HTML"
     )
     outside = [t for t in links if not 1 <= t <= len(texts)]
     assert outside == [], f"{name}: links to pages {outside}"
+
+
+def test_book_has_cross_references(html):
+    assert sum(page.links for page in html.values()) > 0
+
+
+# --- Exercises and solutions --------------------------------------------------
+
+EXERCISE_TITLE = re.compile(r"^Exercise (\d+(?:\.\d+)*)\b")
+SOLUTION_TITLE = re.compile(r"^Solution to Exercise (\d+(?:\.\d+)*) \(page (\w+)\)")
+SOLUTION_POINTER = re.compile(r"^Solution on page (\w+)$")
+
+
+def exercise_titles(lines, first, last):
+    """[(number, line)] of the exercise boxes' titles on pages first..last."""
+    return [
+        (match.group(1), line)
+        for line in lines
+        if first <= line.page <= last
+        and line.bold
+        and (match := EXERCISE_TITLE.match(line.text))
+    ]
+
+
+def solution_titles(lines, span):
+    """[(number, printed page of the exercise, line)] within ``span``."""
+    return [
+        (match.group(1), match.group(2), line)
+        for line in lines
+        if in_span(line.position, span) and (match := SOLUTION_TITLE.match(line.text))
+    ]
+
+
+def test_book_has_exercises_and_solutions(html):
+    # Else every check below would pass on nothing.
+    assert sum(len(page.exercises) for page in html.values()) > 0
+    assert sum(len(page.solutions) for page in html.values()) > 0
+    assert any(s.prose for page in html.values() for s in page.solutions)
+
+
+def test_solutions_chapter_comes_after_every_page(xml, ranges, solutions):
+    # After the last page of the toc (the appendices), at its level, and
+    # unnumbered (its outline entry is the bare title).
+    last_item = ranges[PAGE_IDS[-1]][0]
+    assert solutions[1] is not None, "the book has solutions but no Solutions chapter"
+    (page, *_), _ = solutions[1]
+    entry = next(item for item in xml.outline if item.title == SOLUTIONS_TITLE)
+    assert entry.depth == last_item.depth
+    assert page > last_item.page
+    assert xml.outline.index(entry) > xml.outline.index(last_item)
+
+
+@pytest.mark.parametrize("name", PAGE_IDS)
+def test_exercises_stay_in_their_chapter(name, html, ranges, lines):
+    _, first, last = ranges[name]
+    found = [number for number, _ in exercise_titles(lines, first, last)]
+    assert found == list(html[name].exercises)
+
+
+@pytest.mark.parametrize("name", PAGE_IDS)
+def test_each_exercise_has_one_solution_at_the_end(name, html, lines, solutions):
+    exercises = list(html[name].exercises)
+    expected = [solution.number for solution in html[name].solutions]
+    # Every solution of the HTML page is in the Solutions chapter...
+    span = solutions[0].get(name)
+    found = [number for number, _, _ in solution_titles(lines, span)] if span else []
+    assert found == expected, f"{name}: solutions {found} in the PDF, {expected}"
+    # ... and every exercise has exactly one, in the exercises' order.
+    assert found == exercises, f"{name}: exercises {exercises}, solutions {found}"
+
+
+def test_no_solution_title_outside_the_solutions_chapter(lines, solutions):
+    outside = [
+        (line.page, line.text)
+        for line in lines
+        if line.text.startswith("Solution to")
+        and not in_span(line.position, solutions[1])
+    ]
+    assert outside == []
+
+
+@pytest.mark.parametrize("name", PAGE_IDS)
+def test_no_solution_text_left_in_the_chapter(name, html, xml, ranges, solutions):
+    _, first, last = ranges[name]
+    chapter = squash(prose_text(xml.runs, range(first, last + 1), RUNNING_HEADER))
+    moved = squash(
+        prose_text(xml.runs, solution_pages(solutions, name), RUNNING_HEADER)
+    )
+    for solution in html[name].solutions:
+        prose = squash(solution.prose)
+        if len(prose) < 20:
+            continue  # too short to tell apart (a solution of formulas)
+        assert prose not in chapter, f"{name}: solution {solution.number} left"
+        assert prose in moved, f"{name}: solution {solution.number} text not found"
+
+
+def test_solutions_link_back_to_their_exercises(xml, lines, texts, solutions):
+    exercises = {number: line for number, line in exercise_titles(lines, 1, len(texts))}
+    titles = solution_titles(lines, solutions[1])
+    assert len(titles) == sum(1 for _ in exercises)
+    for number, printed, line in titles:
+        exercise = exercises[number]
+        links = [
+            link
+            for link in xml.links
+            if (link.page, link.top) == (line.page, line.top)
+            and link.text.startswith(f"Exercise {number}")
+        ]
+        assert [link.target for link in links] == [exercise.page], (
+            f"Solution to Exercise {number} (page {line.page}): links {links}"
+        )
+        assert printed == printed_page_number(texts[exercise.page - 1])
+
+
+def test_exercises_link_to_their_solutions(xml, lines, texts, solutions):
+    solved = {number: line for number, _, line in solution_titles(lines, solutions[1])}
+    exercises = exercise_titles(lines, 1, len(texts))
+    pointers = [link for link in xml.links if SOLUTION_POINTER.match(link.text)]
+    assert len(pointers) == len(exercises)
+    after = [*exercises[1:], (None, None)]
+    for (number, title), following in zip(exercises, after, strict=True):
+        # The pointer ends the exercise's box: after its title, before the next.
+        own = [
+            link
+            for link in pointers
+            if title.position < link.position
+            and (following[1] is None or link.position < following[1].position)
+        ]
+        assert len(own) == 1, f"Exercise {number}: {len(own)} links to a solution"
+        solution = solved[number]
+        assert own[0].target == solution.page, f"Exercise {number}"
+        printed = SOLUTION_POINTER.match(own[0].text).group(1)
+        assert printed == printed_page_number(texts[solution.page - 1])
 
 
 # --- The LaTeX log ---------------------------------------------------------
@@ -369,6 +581,14 @@ def test_no_overfull_text(log, tex):
     boxes = overfull_hboxes(log, tex)
     text = [b for b in boxes if not b.code and b.points > MAX_TEXT_OVERFULL_PT]
     assert text == [], f"overfull text: {text}"
+
+
+def test_nothing_runs_past_the_bottom_of_a_page(log):
+    # A box that cannot be split (e.g. a code cell framed inside a framed
+    # box) ran past the bottom margin, over the footer; TeX logs it as an
+    # overfull vbox.
+    too_high = [p for p in overfull_vboxes(log) if p > MAX_PAGE_OVERFULL_PT]
+    assert too_high == [], f"overfull vboxes (points): {too_high}"
 
 
 def test_code_is_wrapped_not_cut_off(xml):
@@ -399,6 +619,29 @@ def test_overfull_boxes_are_told_apart_by_tex_lines():
     boxes = overfull_hboxes(log, tex)
     found = [(b.points, b.code) for b in boxes]
     assert found == [(9.0, True), (4.5, False), (1.0, False)]
+
+
+def test_wrapped_log_lines_are_read_whole():
+    # TeX breaks log lines after 79 characters, here inside "undefined".
+    message = (
+        "LaTeX Warning: Hyper reference `book/04_many_neurons:equation-bp1' "
+        "on page 37 undefined on input line 2819."
+    )
+    log = message[:79] + "\n" + message[79:] + "\n"
+    assert len(log.splitlines()[0]) == 79
+    assert log_problems(log) == [("undefined reference", message)]
+
+
+def test_long_table_columns_give_room_to_sentences():
+    # (natural length, longest unbreakable piece) per cell: a column of
+    # short names and a column of sentences.
+    rows = [[(8, 8), (200, 12)], [(6, 6), (150, 10)], [(8, 8), (40, 9)]]
+    widths = column_widths(rows, line=90)
+    assert sum(widths) == pytest.approx(90)
+    assert widths[0] >= 8  # the names stay on one line each
+    assert widths[1] > 3 * widths[0]
+    # A table that fits on one line keeps its proportions.
+    assert column_widths([[(10, 5), (20, 5)]], line=90) == pytest.approx([30, 60])
 
 
 DIAGRAM = """graph LR
