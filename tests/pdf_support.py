@@ -560,6 +560,8 @@ LOG_PROBLEMS = [
         "undefined reference",
     ),
     (re.compile(r"LaTeX Warning: Label\(s\) may have changed.*"), "unstable labels"),
+    # a label set twice: a link to it goes to whichever TeX saw first
+    (re.compile(r"LaTeX Warning: Label .* multiply defined.*"), "duplicate label"),
 ]
 
 

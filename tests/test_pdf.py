@@ -279,6 +279,22 @@ def test_every_page_in_outline_in_toc_order(ranges, texts):
             )
 
 
+def test_bookmarks_spell_the_math_of_their_titles(xml, log):
+    # hyperref drops math from a bookmark ("From δl+1 to δl", with a
+    # "Token not allowed in a PDF string" warning) unless the title gives a
+    # plain twin; backprop_latex writes one with Unicode superscripts.
+    titles = {item.title for item in xml.outline}
+    for title in (
+        "From δˡ⁺¹ to δˡ",
+        "Picture: the gate g¹\u2032(z¹)",  # a prime
+        "Where the threshold 10⁻⁷ comes from",
+        "Categorical cross-entropy: back to a \u2212 y",  # a minus sign
+    ):
+        assert title in titles
+    assert "From δl+1 to δl" not in titles
+    assert "Token not allowed in a PDF string" not in log
+
+
 def toc_entries(texts, first_body_page):
     """Return (number or None, title) of the printed table of contents.
 

@@ -659,7 +659,8 @@ def _visit_exercise_box(self, node):
     else:
         own = f"exercise:{node['label']}"
     labels = [own]  # as sphinx-exercise writes it (its references do too)
-    labels += [self.idescape(f"{self.curfilestack[-1]}:{i}") for i in node["ids"]]
+    targets = (f"{self.curfilestack[-1]}:{i}" for i in node["ids"])
+    labels += [self.idescape(t) for t in targets if t != own]  # once each
     labels += node.get("backprop_labels", [])
     commands = "".join(rf"\label{{{label}}}" for label in labels)
     self.body.append(
@@ -784,6 +785,58 @@ class SolutionsAtEnd(SphinxPostTransform):
         exercise += nodes.raw("", pointer, format="latex")
 
 
+# --- Math in section titles: a plain-text twin for the PDF outline --------------
+
+PRIME, MINUS = "\u2032", "\u2212"
+_SUPERSCRIPTS = dict(zip("0123456789+-=()lLmnij", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ˡᴸᵐⁿⁱʲ", strict=True))
+_SYMBOLS = {r"\delta": "δ", r"\Delta": "Δ", r"\prime": PRIME}
+
+
+def plain_math(tex):
+    r"""``tex`` as Unicode text for a PDF bookmark, or None if it has no twin.
+
+    Covers what the book's titles hold: a few Greek letters, primes and
+    superscripts made of digits, signs and the indices l, L, m, n, i, j
+    (``\delta^{l+1}`` is δˡ⁺¹, ``10^{-7}`` is 10⁻⁷).
+    """
+    for command, char in _SYMBOLS.items():
+        tex = re.sub(re.escape(command) + r"(?![A-Za-z])\s*", char, tex)
+    tex = tex.replace("-", MINUS)
+
+    def up(match):
+        body = match.group(1) or match.group(2)
+        body = body.replace(MINUS, "-")
+        if PRIME in body:  # g^{1\prime}: the prime follows the index
+            body, prime = body.replace(PRIME, ""), PRIME
+        else:
+            prime = ""
+        if not all(c in _SUPERSCRIPTS for c in body):
+            raise ValueError(body)
+        return "".join(_SUPERSCRIPTS[c] for c in body) + prime
+
+    try:
+        text = re.sub(r"\^(?:\{([^{}]*)\}|(.))", up, tex)
+    except ValueError:
+        return None
+    return None if re.search(r"[\\{}^_]", text) else text
+
+
+def _visit_math(self, node):
+    r"""Inline math; in a title with a plain twin for the PDF outline.
+
+    Sphinx writes ``\protect\(...\protect\)``, which hyperref strips to
+    "δl+1" in the bookmarks (and warns). ``\texorpdfstring`` gives it δˡ⁺¹.
+    """
+    tex = node.astext()
+    if not self.in_title:
+        self.body.append(rf"\({tex}\)")
+    elif (text := plain_math(tex)) is None:
+        self.body.append(rf"\protect\({tex}\protect\)")
+    else:
+        self.body.append(rf"\texorpdfstring{{\protect\({tex}\protect\)}}{{{text}}}")
+    raise nodes.SkipNode
+
+
 def setup(app):
     """Sphinx entry point."""
     app.setup_extension("sphinxcontrib.mermaid")
@@ -805,6 +858,7 @@ def setup(app):
         app.add_node(
             node, override=True, latex=(_visit_exercise_box, _depart_exercise_box)
         )
+    app.add_node(nodes.math, override=True, latex=(_visit_math, None))
     app.add_post_transform(LongTableWidths)
     app.add_post_transform(EmptyCells)
     app.add_post_transform(MissingTargets)
