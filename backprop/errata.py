@@ -1,4 +1,4 @@
-"""The source's L-layer summary, exactly as printed, to show that it fails.
+"""The source's L-layer formulas, exactly as printed, to show that they fail.
 
 "You Could Have Invented Backprop" (Types and Tailcalls, 2020) derives the
 L-layer recursion correctly, delta^l = delta^{l+1} w^{l+1} g'(z^l), but its
@@ -6,11 +6,12 @@ L-layer formulas have two slips:
 
 1. the summary of the backward pass writes delta^l = w^{l+1} delta^{l+1},
    dropping the factor g'(z^l);
-2. the chain rule for the bias is written dC/db^l = dC/dz^l dz^l/dw^l.
+2. the chain rule for the bias, just before the summary, is written
+   dC/db^l = dC/dz^l dz^l/dw^l.
    Taken literally that is delta^l a^{l-1}, because dz^l/dw^l = a^{l-1};
    dz^l/db^l = 1 is meant, and the final answer delta^l is right.
 
-:func:`gradients_as_printed` implements the summary literally, with a switch
+:func:`gradients_as_printed` implements both literally, with a switch
 for each slip, so that the errata appendix and the tests can show that each
 one fails the finite-difference check while :func:`backprop.l_layer.gradients`
 passes. Never use it for anything else.
@@ -27,7 +28,7 @@ __all__ = ["gradients_as_printed"]
 def gradients_as_printed(
     w, b, x, y, g="sigmoid", cost="quadratic", *, drop_gprime=True, bias_slip=True
 ):
-    """L-layer gradients following the source's summary (deliberately wrong).
+    """L-layer gradients following the source as printed (deliberately wrong).
 
     With both switches off this is the correct recursion of
     :func:`backprop.l_layer.gradients`.

@@ -108,8 +108,9 @@ def check_gradients(
     GradientCheckError
         If the relative error over all parameters exceeds ``tol``, or one
         parameter's is off by more than ``tol`` plus the round-off of the
-        finite differences (``64 u |C| / eps`` per entry, u the unit
-        round-off); ``error.result.flagged`` names those parameters.
+        finite differences (``64 eps_mach |C| / eps`` per entry, with
+        eps_mach = ``np.finfo(dtype).eps``); ``error.result.flagged`` names
+        those parameters.
     """
     names = list(inspect.signature(module.C).parameters)[: len(params)]
     leaves, rebuild = _leaves(params, names)
@@ -135,7 +136,7 @@ def check_gradients(
     # Per parameter too: in one norm over all parameters, a wrong gradient
     # of a parameter with a tiny gradient (an early layer of a deep sigmoid
     # net) would drown. Each parameter may differ by tol relative, plus the
-    # round-off of the central difference, about u |C| / eps per entry.
+    # round-off of the central difference, about eps_mach |C| / eps per entry.
     # The dtype the differences are taken in: a Python float counts as
     # float64 (np.asarray), not as numpy 2's "weak" scalar.
     dtype = np.result_type(*[np.asarray(v) for v in values], np.float32)

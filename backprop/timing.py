@@ -1,4 +1,4 @@
-"""Timing infrastructure of the chapters (0, 6, 7) and of ``benchmarks/``.
+"""Timing infrastructure of the chapters (0, 6, 7, 9) and of ``benchmarks/``.
 
 Not part of the derivation. :func:`median_times` times several candidates
 fairly on a shared, noisy machine: their repetitions are interleaved (a, b,

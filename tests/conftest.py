@@ -2,9 +2,6 @@
 browser and PDF tests share (package test helpers live in helpers.py, the
 skip-or-fail rule for missing tools in tooling.py)."""
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 from browser_support import (
@@ -15,7 +12,7 @@ from browser_support import (
     find_chromium,
     stale_reason,
 )
-from tooling import unavailable
+from tooling import reuse_or_build, unavailable
 
 
 @pytest.fixture
@@ -31,16 +28,14 @@ def book_html(tmp_path_factory):
     otherwise the book is built into a temporary folder (about 15 s).
     ``BACKPROP_BOOK_HTML=/path/to/_build/html`` names a site to use as it is.
     """
-    override = os.environ.get("BACKPROP_BOOK_HTML")
-    if override:
-        return Path(override)
-    html_dir = REPO_ROOT / "_build" / "html"
-    if stale_reason(html_dir) is None:
-        return html_dir
-    html_dir, log = build_book(tmp_path_factory.mktemp("book"))
-    if html_dir is None:
-        pytest.fail(f"jupyter-book build failed: {log}")
-    return html_dir
+    return reuse_or_build(
+        "BACKPROP_BOOK_HTML",
+        REPO_ROOT / "_build" / "html",
+        stale_reason,
+        build_book,
+        tmp_path_factory,
+        "book build (jupyter-book build)",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -61,11 +61,9 @@ are skipped with the Debian package to install, except under ``CI=true``,
 where that is a failure.
 """
 
-import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
@@ -107,7 +105,7 @@ from pdf_support import (
     toc_page_titles,
 )
 from pdf_support import html_page as read_html_page
-from tooling import unavailable
+from tooling import reuse_or_build, unavailable
 
 sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
 
@@ -143,16 +141,14 @@ def tools():
 
 @pytest.fixture(scope="session")
 def latex_dir(tools, tmp_path_factory):
-    override = os.environ.get("BACKPROP_BOOK_LATEX")
-    if override:
-        return Path(override)
-    here = REPO_ROOT / "_build" / "latex"
-    if stale_reason(here) is None:
-        return here
-    built, log = build_pdf(tmp_path_factory.mktemp("pdf"))
-    if built is None:
-        pytest.fail(f"the PDF build failed: {log}")
-    return built
+    return reuse_or_build(
+        "BACKPROP_BOOK_LATEX",
+        REPO_ROOT / "_build" / "latex",
+        stale_reason,
+        build_pdf,
+        tmp_path_factory,
+        "pdf build (--builder pdflatex)",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -666,17 +662,22 @@ DIAGRAM = """graph LR
 """
 
 
-def test_mermaid_script_prints_a_cropped_vector_pdf(tools, tmp_path):
-    source = tmp_path / "d.mmd"
-    source.write_text(DIAGRAM, encoding="utf-8")
-    out = tmp_path / "d.pdf"
-    result = subprocess.run(
+def run_mermaid_script(source, out):
+    """Run book/_ext/mermaid_pdf.py on one diagram file, as the build does."""
+    return subprocess.run(
         [sys.executable, str(MERMAID_SCRIPT), "-i", str(source), "-o", str(out)],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def test_mermaid_script_prints_a_cropped_vector_pdf(tools, tmp_path):
+    source = tmp_path / "d.mmd"
+    source.write_text(DIAGRAM, encoding="utf-8")
+    out = tmp_path / "d.pdf"
+    result = run_mermaid_script(source, out)
     assert result.returncode == 0, result.stderr
     info = run("pdfinfo", str(out))
     assert re.search(r"^Pages:\s+1$", info, flags=re.M)
@@ -694,13 +695,7 @@ def test_mermaid_script_reports_a_broken_diagram(tools, tmp_path):
     source = tmp_path / "bad.mmd"
     source.write_text("graph LR\n  a --> ((\n", encoding="utf-8")
     out = tmp_path / "bad.pdf"
-    result = subprocess.run(
-        [sys.executable, str(MERMAID_SCRIPT), "-i", str(source), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_mermaid_script(source, out)
     assert result.returncode == 1
     assert "mermaid cannot render" in result.stderr and "bad.mmd" in result.stderr
     assert not out.exists()

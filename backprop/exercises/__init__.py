@@ -70,8 +70,9 @@ class _NotAnswered(Exception):
 def answer(fn: Callable, *args, what: str = "your function"):
     """Call the learner's ``fn(*args)``; turn any failure into a clear verdict.
 
-    Raises ``_NotAnswered`` for the template (NotImplementedError, None or
-    ``...``) and :class:`ExerciseError` for any other exception, naming it.
+    For the template (NotImplementedError, None or ``...``) it raises a
+    private signal that :func:`verify` reports as "not answered yet"; for
+    any other exception, :class:`ExerciseError` naming it.
     The arguments are copies, so the function cannot change the case.
     """
     copies = [np.array(a) if isinstance(a, np.ndarray) else a for a in args]
