@@ -125,19 +125,30 @@ def jupyter_book_command():
     return str(here) if here.is_file() else shutil.which("jupyter-book")
 
 
-def build_book(out_dir, root=REPO_ROOT, timeout=1800):
-    """Build the book into ``out_dir``; return (html folder, None) or (None, log)."""
+def run_jupyter_book(args, out_dir, root=REPO_ROOT, timeout=1800):
+    """Run ``jupyter-book *args --path-output out_dir`` in ``root``.
+
+    Returns (CompletedProcess, None), or (None, why) without the command.
+    """
     executable = jupyter_book_command()
     if executable is None:
         return None, "the jupyter-book command was not found"
     result = subprocess.run(
-        [executable, "build", str(root), "--path-output", str(out_dir)],
+        [executable, *args, "--path-output", str(out_dir)],
         cwd=root,
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
     )
+    return result, None
+
+
+def build_book(out_dir, root=REPO_ROOT, timeout=1800):
+    """Build the book into ``out_dir``; return (html folder, None) or (None, log)."""
+    result, why = run_jupyter_book(["build", str(root)], out_dir, root, timeout)
+    if result is None:
+        return None, why
     html_dir = Path(out_dir) / "_build" / "html"
     # Complete is enough here: a source edited while this build ran is newer
     # than it, but this build is still the newest one there is.

@@ -24,7 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from browser_support import REPO_ROOT, jupyter_book_command, source_files, toc_pages
+from browser_support import (
+    REPO_ROOT,
+    run_jupyter_book,
+    source_files,
+    toc_pages,
+)
 
 PDF_NAME = "backprop-book.pdf"  # targetname in _config.yml, with .pdf
 TEX_NAME = "backprop-book.tex"
@@ -82,17 +87,9 @@ def stale_reason(latex_dir, root=REPO_ROOT):
 
 def build_pdf(out_dir, root=REPO_ROOT, timeout=2400):
     """Build the PDF into ``out_dir``; return (latex folder, None) or (None, log)."""
-    executable = jupyter_book_command()
-    if executable is None:
-        return None, "the jupyter-book command was not found"
-    result = subprocess.run(
-        [executable, *PDF_COMMAND, "--path-output", str(out_dir)],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    result, why = run_jupyter_book(PDF_COMMAND, out_dir, root, timeout)
+    if result is None:
+        return None, why
     latex_dir = Path(out_dir) / "_build" / "latex"
     if result.returncode != 0 or not (latex_dir / PDF_NAME).is_file():
         log = (result.stdout + result.stderr)[-6000:]
